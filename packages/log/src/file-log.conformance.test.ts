@@ -1,0 +1,4 @@
+import { testLog } from '@tributary/conformance';
+import { fileLogHarness } from './test-support/harness.js';
+
+testLog('file log', fileLogHarness);

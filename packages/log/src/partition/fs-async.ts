@@ -1,0 +1,21 @@
+import * as fs from 'node:fs';
+
+// Callback-style fs calls wrapped in promises: cheaper than fs.promises' FileHandle on the hot path.
+
+export function writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
+  return new Promise((resolve, reject) =>
+    fs.writev(fd, buffers as Uint8Array[], position, (err, written) => (err ? reject(err) : resolve(written))),
+  );
+}
+
+export function fdatasync(fd: number): Promise<void> {
+  return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));
+}
+
+/** Reads up to `length` bytes at `position`; returns the bytes actually read (short at end of file). */
+export function readAt(fd: number, length: number, position: number): Promise<Buffer> {
+  const buf = Buffer.allocUnsafe(length);
+  return new Promise((resolve, reject) =>
+    fs.read(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n === length ? buf : buf.subarray(0, n)))),
+  );
+}
