@@ -27,3 +27,24 @@ export type {
 } from './ports/log.js';
 export { createMemoryLog } from './memory/memory-log.js';
 export type { MemoryLog, MemoryLogOptions } from './memory/memory-log.js';
+export type { CloudEvent } from './envelope/types.js';
+export { eventTypeOf, fromLogRecord, toLogRecord } from './envelope/kafka-binary-codec.js';
+export {
+  CLOUDEVENTS_JSON_CONTENT_TYPE,
+  fromStructuredJson,
+  toStructuredJson,
+} from './envelope/structured-json-codec.js';
+export { defineEvent } from './events/define-event.js';
+export { definitionOf } from './events/definition-of.js';
+export { EventRegistry } from './events/event-registry.js';
+export { uuidv7 } from './events/uuid-v7.js';
+export type {
+  AnyEventDefinition,
+  CreateEventOptions,
+  DataOf,
+  DeepReadonly,
+  DefineEventOptions,
+  EventDefinition,
+  EventOf,
+} from './events/types.js';
+export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';

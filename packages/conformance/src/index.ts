@@ -1,0 +1,4 @@
+// Public API of @tributary/conformance: contract suites that every adapter of a port must pass.
+
+export type { LogHarness, LogHarnessFactory } from './log/harness.js';
+export { testLog } from './log/test-log.js';
