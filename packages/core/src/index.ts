@@ -48,3 +48,29 @@ export type {
   EventOf,
 } from './events/types.js';
 export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
+export { connect } from './connect/connect.js';
+export type { ConnectTarget } from './connect/connect.js';
+export { createBus } from './bus/bus.js';
+export type { Bus, BusOptions } from './bus/bus.js';
+export type { Consumer } from './bus/consumer.js';
+export { rangeAssignor, roundRobinAssignor, stickyAssignor } from './bus/assignors/index.js';
+export type {
+  Assignment,
+  Assignor,
+  AssignorMember,
+  AssignorName,
+  TopicPartition,
+} from './bus/assignors/index.js';
+export type {
+  BatchEntry,
+  ConsumerErrorContext,
+  ConsumerOptions,
+  EachEvent,
+  EventContext,
+  PublishBatchOptions,
+  PublishOptions,
+  PublishResult,
+  RunOptions,
+  StartFrom,
+} from './bus/types.js';
+export type { GroupSnapshot, MemberSnapshot } from './bus/group-state.js';
