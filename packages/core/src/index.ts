@@ -1,15 +1,64 @@
 // Public API of @tributary/core. Curated: add named exports only.
+
+export type {
+  Assignment,
+  Assignor,
+  AssignorMember,
+  AssignorName,
+  TopicPartition,
+} from './bus/assignors/index.js';
+export { rangeAssignor, roundRobinAssignor, stickyAssignor } from './bus/assignors/index.js';
+export type { Bus, BusOptions } from './bus/bus.js';
+export { createBus } from './bus/bus.js';
+export type { Consumer } from './bus/consumer.js';
+export type { GroupSnapshot, MemberSnapshot } from './bus/group-state.js';
+export type {
+  BatchEntry,
+  ConsumerErrorContext,
+  ConsumerOptions,
+  EachEvent,
+  EventContext,
+  PublishBatchOptions,
+  PublishOptions,
+  PublishResult,
+  RunOptions,
+  StartFrom,
+} from './bus/types.js';
+export type { ConnectTarget } from './connect/connect.js';
+export { connect } from './connect/connect.js';
+export { eventTypeOf, fromLogRecord, toLogRecord } from './envelope/kafka-binary-codec.js';
+export {
+  CLOUDEVENTS_JSON_CONTENT_TYPE,
+  fromStructuredJson,
+  toStructuredJson,
+} from './envelope/structured-json-codec.js';
+export type { CloudEvent } from './envelope/types.js';
+export type { ErrorCode, FieldIssue, TributaryErrorOptions } from './errors/errors.js';
 export {
   ErrorCodes,
   GroupError,
+  isTributaryError,
   LogError,
   StorageError,
   TributaryError,
   ValidationError,
-  isTributaryError,
 } from './errors/errors.js';
-export type { ErrorCode, FieldIssue, TributaryErrorOptions } from './errors/errors.js';
-export { DEFAULT_TOPIC_CONFIG } from './ports/log.js';
+export { defineEvent } from './events/define-event.js';
+export { definitionOf } from './events/definition-of.js';
+export { EventRegistry } from './events/event-registry.js';
+export type {
+  AnyEventDefinition,
+  CreateEventOptions,
+  DataOf,
+  DeepReadonly,
+  DefineEventOptions,
+  EventDefinition,
+  EventOf,
+} from './events/types.js';
+export { uuidv7 } from './events/uuid-v7.js';
+export type { MemoryLog, MemoryLogOptions } from './memory/memory-log.js';
+export { createMemoryLog } from './memory/memory-log.js';
+export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
 export type {
   AppendResult,
   CommittedOffset,
@@ -25,52 +74,4 @@ export type {
   TopicConfig,
   TopicDescription,
 } from './ports/log.js';
-export { createMemoryLog } from './memory/memory-log.js';
-export type { MemoryLog, MemoryLogOptions } from './memory/memory-log.js';
-export type { CloudEvent } from './envelope/types.js';
-export { eventTypeOf, fromLogRecord, toLogRecord } from './envelope/kafka-binary-codec.js';
-export {
-  CLOUDEVENTS_JSON_CONTENT_TYPE,
-  fromStructuredJson,
-  toStructuredJson,
-} from './envelope/structured-json-codec.js';
-export { defineEvent } from './events/define-event.js';
-export { definitionOf } from './events/definition-of.js';
-export { EventRegistry } from './events/event-registry.js';
-export { uuidv7 } from './events/uuid-v7.js';
-export type {
-  AnyEventDefinition,
-  CreateEventOptions,
-  DataOf,
-  DeepReadonly,
-  DefineEventOptions,
-  EventDefinition,
-  EventOf,
-} from './events/types.js';
-export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
-export { connect } from './connect/connect.js';
-export type { ConnectTarget } from './connect/connect.js';
-export { createBus } from './bus/bus.js';
-export type { Bus, BusOptions } from './bus/bus.js';
-export type { Consumer } from './bus/consumer.js';
-export { rangeAssignor, roundRobinAssignor, stickyAssignor } from './bus/assignors/index.js';
-export type {
-  Assignment,
-  Assignor,
-  AssignorMember,
-  AssignorName,
-  TopicPartition,
-} from './bus/assignors/index.js';
-export type {
-  BatchEntry,
-  ConsumerErrorContext,
-  ConsumerOptions,
-  EachEvent,
-  EventContext,
-  PublishBatchOptions,
-  PublishOptions,
-  PublishResult,
-  RunOptions,
-  StartFrom,
-} from './bus/types.js';
-export type { GroupSnapshot, MemberSnapshot } from './bus/group-state.js';
+export { DEFAULT_TOPIC_CONFIG } from './ports/log.js';

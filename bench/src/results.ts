@@ -1,0 +1,59 @@
+/** One row of the results table and of the `--json` file (snake_case keys, as the issue fixes). */
+export interface ResultRow {
+  readonly suite: string;
+  readonly system: string;
+  /** Events per second (`null` when skipped or not a throughput row). */
+  readonly events_per_s: number | null;
+  /** Payload megabytes (10^6 bytes) per second: events_per_s × event_bytes. */
+  readonly mb_per_s: number | null;
+  /** Median latency in ms: of one publish call, or of one event's delivery in `log.e2e`. */
+  readonly p50_ms: number | null;
+  /** 99th-percentile latency in ms, same meaning as `p50_ms`. */
+  readonly p99_ms: number | null;
+  /** Events per publish call. */
+  readonly batch: number | null;
+  /** Publishers running at once. */
+  readonly concurrency: number | null;
+  /** Mean JSON size of one event's data (identical for every system). */
+  readonly event_bytes: number;
+  /** Peak resident set size of the measuring process, MB (`log.memory`). */
+  readonly rss_mb?: number;
+  /** True when the system could not run this row; `note` says why. */
+  readonly skipped?: boolean;
+  /** Caveats (durability of the peer, why skipped). */
+  readonly note?: string;
+  /** Server or library version. */
+  readonly system_version?: string;
+  /** Events measured (publish/e2e) or held by the log being read (consume/memory). */
+  readonly events?: number;
+  /** `log.e2e`: the fixed publish rate, events/s. */
+  readonly rate?: number;
+  /**
+   * How many times better Tributary did than this row in the same suite and shape (>1: Tributary
+   * better): its throughput ÷ this row's, or for `log.e2e` this row's p99 ÷ Tributary's p99.
+   */
+  tributary_advantage?: number;
+}
+
+/** What a measured row adds to its suite/system/shape. */
+export type Measured = Omit<ResultRow, 'suite' | 'system' | 'batch' | 'concurrency' | 'event_bytes'>;
+
+/** Fills `tributary_advantage` on every row that has a Tributary row of the same suite and shape. */
+export function compareToTributary(rows: ResultRow[]): void {
+  for (const row of rows) {
+    const trib = rows.find(
+      (r) =>
+        r.system === 'tributary' &&
+        r.suite === row.suite &&
+        r.batch === row.batch &&
+        r.concurrency === row.concurrency &&
+        !r.skipped,
+    );
+    if (!trib || row.skipped) continue;
+    if (row.suite === 'log.e2e') {
+      if (row.p99_ms !== null && trib.p99_ms) row.tributary_advantage = row.p99_ms / trib.p99_ms;
+    } else if (row.suite !== 'log.memory' && row.events_per_s && trib.events_per_s !== null) {
+      row.tributary_advantage = trib.events_per_s / row.events_per_s;
+    }
+  }
+}

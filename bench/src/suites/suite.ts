@@ -1,0 +1,106 @@
+import type { Timing } from '../measure.js';
+import type { Measured, ResultRow } from '../results.js';
+import { eventsPerSecond, megabytesPerSecond } from '../stats.js';
+import { type BenchSystem, type SystemSession, SystemUnavailable } from '../systems/types.js';
+
+/** What every suite gets from the command line. */
+export interface SuiteContext {
+  readonly quick: boolean;
+  readonly timing: Timing;
+  /** The systems selected with `--system` (all by default), in table order. */
+  readonly systems: readonly BenchSystem[];
+  readonly eventBytes: number;
+  /** Progress for the terminal (stderr); not part of the results. */
+  readonly progress: (line: string) => void;
+}
+
+/** A suite measures one property for every selected system; each row is emitted when done. */
+export interface Suite {
+  readonly name: string;
+  readonly description: string;
+  run(ctx: SuiteContext, emit: (row: ResultRow) => void): Promise<void>;
+}
+
+/** The fixed columns of a row. */
+export interface RowShape {
+  readonly batch: number | null;
+  readonly concurrency: number | null;
+}
+
+export function skippedRow(
+  ctx: SuiteContext,
+  suite: string,
+  system: BenchSystem,
+  shape: RowShape,
+  reason: string,
+): ResultRow {
+  return {
+    suite,
+    system: system.name,
+    events_per_s: null,
+    mb_per_s: null,
+    p50_ms: null,
+    p99_ms: null,
+    ...shape,
+    event_bytes: ctx.eventBytes,
+    skipped: true,
+    note: reason,
+  };
+}
+
+/**
+ * Opens a fresh session of `system`, measures, and always closes it. An unreachable server or a
+ * failure becomes a skipped row with the reason instead of ending the run.
+ */
+export async function measureRow(
+  ctx: SuiteContext,
+  suite: string,
+  system: BenchSystem,
+  shape: RowShape,
+  measure: (session: SystemSession) => Promise<Measured>,
+): Promise<ResultRow> {
+  let session: SystemSession;
+  try {
+    session = await system.open();
+  } catch (err) {
+    const reason = err instanceof SystemUnavailable ? err.message : `open failed: ${String(err)}`;
+    return skippedRow(ctx, suite, system, shape, reason);
+  }
+  try {
+    const measured = await measure(session);
+    const note = [session.note ?? system.note, measured.note].filter(Boolean).join('; ');
+    return {
+      suite,
+      system: system.name,
+      ...shape,
+      event_bytes: ctx.eventBytes,
+      ...measured,
+      ...(note ? { note } : {}),
+      ...(session.version ? { system_version: session.version } : {}),
+    };
+  } catch (err) {
+    return skippedRow(
+      ctx,
+      suite,
+      system,
+      shape,
+      `failed: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  } finally {
+    await session
+      .close()
+      .catch((err: unknown) => ctx.progress(`  ${system.name}: close failed: ${String(err)}`));
+  }
+}
+
+/** The throughput columns for `events` events in `elapsedMs`. */
+export function rates(
+  ctx: SuiteContext,
+  events: number,
+  elapsedMs: number,
+): Pick<ResultRow, 'events_per_s' | 'mb_per_s'> {
+  return {
+    events_per_s: eventsPerSecond(events, elapsedMs),
+    mb_per_s: megabytesPerSecond(events, ctx.eventBytes, elapsedMs),
+  };
+}

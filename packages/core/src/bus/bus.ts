@@ -1,0 +1,156 @@
+import type { CloudEvent } from '../envelope/types.js';
+import { invalidArgument, TributaryError } from '../errors/errors.js';
+import type { Log, TopicConfig, TopicDescription } from '../ports/log.js';
+import { resolveTopicConfig } from '../topics/topic-config.js';
+import { Consumer } from './consumer.js';
+import { resolveConsumerOptions } from './consumer-options.js';
+import type { EventDefinition, EventOf } from './events-api.js';
+import { GroupCoordinator } from './group-coordinator.js';
+import type { GroupSnapshot } from './group-state.js';
+import { Producer } from './producer.js';
+import { TopicMetadata } from './topic-metadata.js';
+import type {
+  BatchEntry,
+  ConsumerOptions,
+  PublishBatchOptions,
+  PublishOptions,
+  PublishResult,
+} from './types.js';
+
+/** Options of `connect` / {@link createBus}. */
+export interface BusOptions {
+  /**
+   * Create unknown topics on first publish or subscribe instead of rejecting with
+   * `UNKNOWN_TOPIC`: `true` with the default topic config, or the config to create them with.
+   * Default false.
+   */
+  readonly autoCreateTopics?: boolean | Partial<TopicConfig>;
+  /** Prefix of this bus's consumer member ids, for logs. Default `'tributary'`. */
+  readonly clientId?: string;
+}
+
+/**
+ * The event bus over one {@link Log}: publish events, create topics, consume in consumer groups.
+ * Consumer groups are coordinated in this process, by this bus (members of a group must share the
+ * bus); committed offsets are stored in the log, so they survive restarts.
+ */
+export class Bus {
+  /** The Log port underneath. */
+  readonly log: Log;
+  private readonly coordinator: GroupCoordinator;
+  private readonly topics: TopicMetadata;
+  private readonly producer: Producer;
+  private readonly consumers = new Set<{ stop(): Promise<void> }>();
+  private readonly clientId: string;
+  private members = 0;
+  private closing: Promise<void> | undefined;
+
+  constructor(log: Log, options: BusOptions = {}) {
+    this.log = log;
+    this.clientId = resolveClientId(options.clientId);
+    this.topics = new TopicMetadata(log, resolveAutoCreate(options.autoCreateTopics));
+    this.coordinator = new GroupCoordinator(log);
+    this.producer = new Producer(log, this.topics);
+  }
+
+  /** Creates a topic (a pass-through to the log). Rejects with `TOPIC_EXISTS` when it exists. */
+  async createTopic(name: string, config?: Partial<TopicConfig>): Promise<TopicDescription> {
+    this.assertOpen('createTopic');
+    const created = await this.log.createTopic(name, config);
+    this.topics.remember(name, created.partitions.length);
+    return created;
+  }
+
+  /**
+   * Publishes one event. The topic is `options.topic`, else the event definition's topic; the key
+   * is `options.key`, else the event's `partitionkey`. Resolves once the record is durable per the
+   * topic's fsync policy. A non-event or an event failing its schema is rejected, nothing written.
+   */
+  async publish(event: CloudEvent, options?: PublishOptions): Promise<PublishResult> {
+    this.assertOpen('publish');
+    return this.producer.publish(event, options);
+  }
+
+  /**
+   * Publishes many events with one append per partition; results in input order. Every event is
+   * checked before anything is written.
+   */
+  async publishBatch(events: readonly BatchEntry[], options?: PublishBatchOptions): Promise<PublishResult[]> {
+    this.assertOpen('publishBatch');
+    return this.producer.publishBatch(events, options);
+  }
+
+  /**
+   * Creates a consumer group member; nothing happens until `run`. With `events`, the handler
+   * receives those events, typed and validated; otherwise every event of the topics, unvalidated.
+   */
+  consumer<D extends EventDefinition>(
+    options: ConsumerOptions<D> & { readonly events: readonly D[] },
+  ): Consumer<EventOf<D>>;
+  consumer(options: ConsumerOptions): Consumer;
+  consumer(options: ConsumerOptions): Consumer {
+    this.assertOpen('consumer');
+    const consumer = new Consumer(
+      {
+        log: this.log,
+        coordinator: this.coordinator,
+        topics: this.topics,
+        newMemberId: () => `${this.clientId}-${String(++this.members).padStart(6, '0')}`,
+        onStopped: (c) => this.consumers.delete(c),
+      },
+      resolveConsumerOptions(options),
+    );
+    this.consumers.add(consumer);
+    return consumer;
+  }
+
+  /** A consumer group's members, their partitions and generation (diagnostics). */
+  describeGroup(group: string): GroupSnapshot | undefined {
+    return this.coordinator.describeGroup(group);
+  }
+
+  /** Stops every consumer (committing per their settings), then closes the log. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing === undefined) this.closing = this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    await Promise.all([...this.consumers].map((c) => c.stop()));
+    this.coordinator.close();
+    await this.log.close();
+  }
+
+  private assertOpen(operation: string): void {
+    if (this.closing !== undefined) {
+      throw new TributaryError('CLOSED', `The bus is closed: ${operation} cannot run. Connect again.`);
+    }
+  }
+}
+
+function resolveAutoCreate(option: BusOptions['autoCreateTopics']): Partial<TopicConfig> | undefined {
+  if (option === undefined || option === false) return undefined;
+  if (option === true) return {};
+  if (typeof option !== 'object' || option === null) {
+    throw invalidArgument(
+      `Option autoCreateTopics must be a boolean or a topic config; got ${typeof option}.`,
+    );
+  }
+  resolveTopicConfig(option); // fail now (INVALID_TOPIC_CONFIG), not on first publish
+  return option;
+}
+
+function resolveClientId(clientId: unknown): string {
+  if (clientId === undefined) return 'tributary';
+  if (typeof clientId !== 'string' || !/^[\w.-]{1,100}$/.test(clientId)) {
+    throw invalidArgument(
+      `Option clientId=${JSON.stringify(clientId)} is invalid: use 1 to 100 letters, digits, ".", "_" or "-".`,
+    );
+  }
+  return clientId;
+}
+
+/** A bus over an existing log. `connect()` is the usual way in. */
+export function createBus(log: Log, options?: BusOptions): Bus {
+  return new Bus(log, options);
+}
