@@ -15,7 +15,11 @@ const bus = await connect(`file:${dataDir}`, { autoCreateTopics: { partitions: 3
 
 const runId = Date.now().toString(36);
 const orders = Array.from({ length: 5 }, (_, i) =>
-  OrderPlaced.create({ orderId: `${runId}-${i}`, customerId: ['alice', 'bob', 'carol'][i % 3]!, total: 10 * (i + 1) }),
+  OrderPlaced.create({
+    orderId: `${runId}-${i}`,
+    customerId: ['alice', 'bob', 'carol'][i % 3]!,
+    total: 10 * (i + 1),
+  }),
 );
 for (const order of orders) {
   const { partition, offset } = await bus.publish(order, { key: order.data.customerId });
@@ -34,7 +38,9 @@ const consumer = bus.consumer({ group: 'billing', events: [OrderPlaced], from: '
 await consumer.run({
   eachEvent: async (event, ctx) => {
     seen.add(event.data.orderId);
-    console.log(`billing got ${event.data.orderId} (${event.data.total}) from ${ctx.topic}/${ctx.partition}@${ctx.offset}`);
+    console.log(
+      `billing got ${event.data.orderId} (${event.data.total}) from ${ctx.topic}/${ctx.partition}@${ctx.offset}`,
+    );
   },
 });
 // Wait until this run's orders have been consumed, then stop cleanly (commits offsets).

@@ -55,7 +55,10 @@ export class FileLog implements Log {
     readonly recovery: RecoveryReport,
   ) {
     if (options.retentionCheckIntervalMs > 0) {
-      this.retentionTimer = setInterval(() => void this.enforceRetention().catch(() => {}), options.retentionCheckIntervalMs);
+      this.retentionTimer = setInterval(
+        () => void this.enforceRetention().catch(() => {}),
+        options.retentionCheckIntervalMs,
+      );
       this.retentionTimer.unref();
     }
   }
@@ -73,7 +76,14 @@ export class FileLog implements Log {
       const dirs = new TopicDirs(path.join(dir, 'topics'), path.join(dir, 'trash'));
       const { topics, incomplete } = dirs.load();
       const recovery: RecoveryReport = { cleanShutdown, truncations: [], incompleteTopics: incomplete };
-      const log = new FileLog(dir, resolved, lock, dirs, OffsetStore.open(path.join(dir, 'offsets')), recovery);
+      const log = new FileLog(
+        dir,
+        resolved,
+        lock,
+        dirs,
+        OffsetStore.open(path.join(dir, 'offsets')),
+        recovery,
+      );
       for (const [name, config] of topics) {
         const partitions: Partition[] = [];
         for (let p = 0; p < config.partitions; p++) {
@@ -165,7 +175,11 @@ export class FileLog implements Log {
       );
     }
     const { maxTimestamp } = readBatchHeader(batch, 0)!;
-    const { baseOffset, lastOffset } = await p.append({ bytes: batch, recordCount: records.length, maxTimestamp });
+    const { baseOffset, lastOffset } = await p.append({
+      bytes: batch,
+      recordCount: records.length,
+      maxTimestamp,
+    });
     return { topic, partition, baseOffset, lastOffset };
   }
 
@@ -179,9 +193,15 @@ export class FileLog implements Log {
     return this.partition(topic, partition);
   }
 
-  async fetch(topic: string, partition: number, offset: bigint, options: FetchOptions = {}): Promise<FetchResult> {
+  async fetch(
+    topic: string,
+    partition: number,
+    offset: bigint,
+    options: FetchOptions = {},
+  ): Promise<FetchResult> {
     const p = this.partition(topic, partition);
-    if (typeof offset !== 'bigint') throw invalidArgument(`Fetch offset must be a bigint, got ${typeof offset}.`);
+    if (typeof offset !== 'bigint')
+      throw invalidArgument(`Fetch offset must be a bigint, got ${typeof offset}.`);
     checkFetchOptions(options);
     const maxBytes = options.maxBytes ?? DEFAULT_FETCH_BYTES;
     const maxRecords = options.maxRecords ?? Number.MAX_SAFE_INTEGER;
@@ -202,7 +222,8 @@ export class FileLog implements Log {
 
   async offsetForTimestamp(topic: string, partition: number, timestamp: number): Promise<bigint | null> {
     const p = this.partition(topic, partition);
-    if (!Number.isFinite(timestamp)) throw invalidArgument(`Timestamp must be a finite number of ms, got ${timestamp}.`);
+    if (!Number.isFinite(timestamp))
+      throw invalidArgument(`Timestamp must be a finite number of ms, got ${timestamp}.`);
     return p.offsetForTimestamp(timestamp);
   }
 
@@ -262,7 +283,10 @@ export class FileLog implements Log {
     const topic = this.topics.get(name);
     if (topic) return topic;
     validateTopicName(name);
-    throw new LogError('UNKNOWN_TOPIC', `Topic "${name}" does not exist; create it first (or enable autoCreateTopics).`);
+    throw new LogError(
+      'UNKNOWN_TOPIC',
+      `Topic "${name}" does not exist; create it first (or enable autoCreateTopics).`,
+    );
   }
 
   private partition(topic: string, partition: number): Partition {

@@ -5,7 +5,7 @@ import { FileLog } from './file-log.js';
 import { segmentFileName } from './partition/segment.js';
 import { tempDir } from './test-support/harness.js';
 
-const quiet = { warn: () => {}, };
+const quiet = { warn: () => {} };
 const value = (i: number) => Buffer.from(`record-${i}-${'x'.repeat(100)}`);
 
 /** Writes `batches` appends of 10 records to t/0 and kills the log without a clean close. */
@@ -13,7 +13,11 @@ async function writeAndAbandon(dir: string, batches: number): Promise<void> {
   const log = FileLog.open(dir, { logger: quiet, retentionCheckIntervalMs: 0 });
   await log.createTopic('t');
   for (let b = 0; b < batches; b++) {
-    await log.append('t', 0, Array.from({ length: 10 }, (_, i) => ({ key: null, value: value(b * 10 + i) })));
+    await log.append(
+      't',
+      0,
+      Array.from({ length: 10 }, (_, i) => ({ key: null, value: value(b * 10 + i) })),
+    );
   }
   // Simulate a crash: close the log (to release files) and then remove the clean-shutdown marker.
   await log.close();

@@ -12,13 +12,19 @@ export function validateTopicName(name: unknown): asserts name is string {
   if (typeof name !== 'string') throw fail('a topic name must be a string');
   if (name.length === 0) throw fail('it is empty');
   if (name === '.' || name === '..') throw fail('"." and ".." are reserved');
-  if (name.length > MAX_NAME_LENGTH) throw fail(`it is ${name.length} characters, the limit is ${MAX_NAME_LENGTH}`);
+  if (name.length > MAX_NAME_LENGTH)
+    throw fail(`it is ${name.length} characters, the limit is ${MAX_NAME_LENGTH}`);
   if (!LEGAL_NAME.test(name)) throw fail('use only ASCII letters, digits, ".", "_" and "-"');
 }
 
 const FSYNC_POLICIES: readonly FsyncPolicy[] = ['always', 'interval', 'never'];
 
-function integerIn(key: keyof TopicConfig, value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): number {
+function integerIn(
+  key: keyof TopicConfig,
+  value: unknown,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
     throw new LogError(
       'INVALID_TOPIC_CONFIG',
@@ -59,7 +65,12 @@ export function resolveTopicConfig(partial: Partial<TopicConfig> = {}): TopicCon
 
 /** Validates a group name: non-empty, printable, at most 249 characters. */
 export function validateGroupName(group: unknown): asserts group is string {
-  if (typeof group !== 'string' || group.length === 0 || group.length > MAX_NAME_LENGTH || /[\0-\x1f]/.test(group)) {
+  if (
+    typeof group !== 'string' ||
+    group.length === 0 ||
+    group.length > MAX_NAME_LENGTH ||
+    [...group].some((c) => c < ' ')
+  ) {
     throw new LogError(
       'INVALID_ARGUMENT',
       `Invalid consumer group name ${JSON.stringify(group)}: expected 1 to ${MAX_NAME_LENGTH} printable characters.`,

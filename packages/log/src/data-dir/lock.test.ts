@@ -15,7 +15,10 @@ describe('data directory ownership', () => {
     cleanup = t.cleanup;
     const log = FileLog.open(t.dir);
     expect(() => FileLog.open(t.dir)).toThrow(
-      expect.objectContaining({ code: 'DATA_DIR_LOCKED', message: expect.stringContaining(`held by this process`) }),
+      expect.objectContaining({
+        code: 'DATA_DIR_LOCKED',
+        message: expect.stringContaining(`held by this process`),
+      }),
     );
     await log.close();
     await FileLog.open(t.dir).close(); // released on close
@@ -25,17 +28,29 @@ describe('data directory ownership', () => {
     const t = tempDir();
     cleanup = t.cleanup;
     // A live process that is not us: the parent of this test runner shell is as good as any.
-    fs.writeFileSync(path.join(t.dir, '.lock'), JSON.stringify({ pid: process.ppid, hostname: os.hostname(), since: 'now' }));
+    fs.writeFileSync(
+      path.join(t.dir, '.lock'),
+      JSON.stringify({ pid: process.ppid, hostname: os.hostname(), since: 'now' }),
+    );
     expect(() => FileLog.open(t.dir)).toThrow(
-      expect.objectContaining({ code: 'DATA_DIR_LOCKED', message: expect.stringContaining(`process ${process.ppid}`) }),
+      expect.objectContaining({
+        code: 'DATA_DIR_LOCKED',
+        message: expect.stringContaining(`process ${process.ppid}`),
+      }),
     );
   });
 
   it('takes over a lock left by a process that no longer runs', async () => {
     const t = tempDir();
     cleanup = t.cleanup;
-    const dead = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']).stdout.toString();
-    fs.writeFileSync(path.join(t.dir, '.lock'), JSON.stringify({ pid: Number(dead), hostname: os.hostname(), since: 'then' }));
+    const dead = spawnSync(process.execPath, [
+      '-e',
+      'process.stdout.write(String(process.pid))',
+    ]).stdout.toString();
+    fs.writeFileSync(
+      path.join(t.dir, '.lock'),
+      JSON.stringify({ pid: Number(dead), hostname: os.hostname(), since: 'then' }),
+    );
     const log = FileLog.open(t.dir);
     expect(JSON.parse(fs.readFileSync(path.join(t.dir, '.lock'), 'utf8')).pid).toBe(process.pid);
     await log.close();

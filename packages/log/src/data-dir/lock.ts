@@ -32,7 +32,8 @@ export class DataDirLock {
       }
       const holder = readHolder(file);
       if (holder && isAlive(holder)) {
-        const who = holder.pid === process.pid ? 'this process (it is already open here)' : `process ${holder.pid}`;
+        const who =
+          holder.pid === process.pid ? 'this process (it is already open here)' : `process ${holder.pid}`;
         throw new StorageError(
           'DATA_DIR_LOCKED',
           `Data directory ${dir} is held by ${who} on ${holder.hostname} since ${holder.since}. ` +
@@ -41,7 +42,10 @@ export class DataDirLock {
       }
       fs.rmSync(file, { force: true }); // stale: its owner is gone
     }
-    throw new StorageError('DATA_DIR_LOCKED', `Could not lock data directory ${dir}: another process keeps racing for it.`);
+    throw new StorageError(
+      'DATA_DIR_LOCKED',
+      `Could not lock data directory ${dir}: another process keeps racing for it.`,
+    );
   }
 
   release(): void {

@@ -2,8 +2,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CommittedOffset } from '@tributary/core';
 import { writeFileAtomic } from '../data-dir/atomic-file.js';
-import { GroupCommit, type Queued } from '../partition/group-commit.js';
 import { fdatasync, writev } from '../partition/fs-async.js';
+import { GroupCommit, type Queued } from '../partition/group-commit.js';
 import { crc32c } from '../record-batch/index.js';
 
 const JOURNAL = 'offsets.journal';
@@ -76,7 +76,8 @@ export class OffsetStore {
   async forgetTopic(topic: string): Promise<void> {
     for (const [group, offsets] of this.groups) {
       const kept = [...offsets.values()].filter((o) => o.topic !== topic);
-      if (kept.length < offsets.size) await this.writes.enqueue({ group, offsets: kept.map(encode), replace: true });
+      if (kept.length < offsets.size)
+        await this.writes.enqueue({ group, offsets: kept.map(encode), replace: true });
     }
   }
 
@@ -107,10 +108,15 @@ export class OffsetStore {
   private apply(entry: Entry): void {
     if (entry.replace) this.groups.delete(entry.group);
     if (entry.offsets.length === 0) return;
-    let offsets = this.groups.get(entry.group);
-    if (!offsets) this.groups.set(entry.group, (offsets = new Map()));
+    const offsets = this.groups.get(entry.group) ?? new Map<string, CommittedOffset>();
+    this.groups.set(entry.group, offsets);
     for (const [topic, partition, offset, metadata] of entry.offsets) {
-      const committed: CommittedOffset = { topic, partition, offset: BigInt(offset), ...(metadata === undefined ? {} : { metadata }) };
+      const committed: CommittedOffset = {
+        topic,
+        partition,
+        offset: BigInt(offset),
+        ...(metadata === undefined ? {} : { metadata }),
+      };
       offsets.set(`${partition}:${topic}`, committed);
     }
   }
@@ -123,7 +129,9 @@ export class OffsetStore {
 
 function encode(o: CommittedOffset): EncodedOffset {
   const offset = o.offset.toString();
-  return o.metadata === undefined ? [o.topic, o.partition, offset] : [o.topic, o.partition, offset, o.metadata];
+  return o.metadata === undefined
+    ? [o.topic, o.partition, offset]
+    : [o.topic, o.partition, offset, o.metadata];
 }
 
 function formatLine(entry: Entry): string {

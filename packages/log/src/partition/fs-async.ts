@@ -4,7 +4,9 @@ import * as fs from 'node:fs';
 
 export function writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
   return new Promise((resolve, reject) =>
-    fs.writev(fd, buffers as Uint8Array[], position, (err, written) => (err ? reject(err) : resolve(written))),
+    fs.writev(fd, buffers as Uint8Array[], position, (err, written) =>
+      err ? reject(err) : resolve(written),
+    ),
   );
 }
 
@@ -16,6 +18,8 @@ export function fdatasync(fd: number): Promise<void> {
 export function readAt(fd: number, length: number, position: number): Promise<Buffer> {
   const buf = Buffer.allocUnsafe(length);
   return new Promise((resolve, reject) =>
-    fs.read(fd, buf, 0, length, position, (err, n) => (err ? reject(err) : resolve(n === length ? buf : buf.subarray(0, n)))),
+    fs.read(fd, buf, 0, length, position, (err, n) =>
+      err ? reject(err) : resolve(n === length ? buf : buf.subarray(0, n)),
+    ),
   );
 }

@@ -5,7 +5,11 @@ import { checkOffset } from '@tributary/core/internal';
 import {
   BATCH_HEADER_BYTES,
   type BatchHeader,
-  decodeBatchRecords, readBatchHeader, setBaseOffset, verifyBatch } from '../record-batch/index.js';
+  decodeBatchRecords,
+  readBatchHeader,
+  setBaseOffset,
+  verifyBatch,
+} from '../record-batch/index.js';
 import { GroupCommit, type Queued } from './group-commit.js';
 import { Segment, type Truncation } from './segment.js';
 
@@ -82,7 +86,12 @@ export class Partition {
     const segments: Segment[] = [];
     for (const [i, base] of bases.entries()) {
       const last = i === bases.length - 1;
-      const { segment, truncation } = Segment.open(options.dir, base, options.indexIntervalBytes, last && options.recover);
+      const { segment, truncation } = Segment.open(
+        options.dir,
+        base,
+        options.indexIntervalBytes,
+        last && options.recover,
+      );
       if (truncation) truncations.push(truncation);
       segments.push(segment);
     }
@@ -117,12 +126,16 @@ export class Partition {
     let next = this.active.nextOffset;
     let i = 0;
     while (i < batches.length) {
-      if (this.active.size > 0 && this.active.size + batches[i]!.item.bytes.length > segmentBytes) this.roll(next);
+      if (this.active.size > 0 && this.active.size + batches[i]!.item.bytes.length > segmentBytes)
+        this.roll(next);
       const segment = this.active;
       // Everything that fits in this segment (at least one batch) goes in one write.
       const run: { pending: Pending; baseOffset: bigint }[] = [];
       let bytes = 0;
-      while (i < batches.length && (run.length === 0 || segment.size + bytes + batches[i]!.item.bytes.length <= segmentBytes)) {
+      while (
+        i < batches.length &&
+        (run.length === 0 || segment.size + bytes + batches[i]!.item.bytes.length <= segmentBytes)
+      ) {
         const pending = batches[i++]!;
         setBaseOffset(pending.item.bytes, 0, next);
         run.push({ pending, baseOffset: next });
@@ -139,10 +152,14 @@ export class Partition {
         if (fsync === 'always') await segment.sync();
       } catch (err) {
         segment.truncateTo(start);
-        throw new StorageError('STORAGE_FAILURE', `Writing to ${segment.file} failed: ${(err as Error).message}`, {
-          cause: err,
-          retryable: true,
-        });
+        throw new StorageError(
+          'STORAGE_FAILURE',
+          `Writing to ${segment.file} failed: ${(err as Error).message}`,
+          {
+            cause: err,
+            retryable: true,
+          },
+        );
       }
       let position = start;
       for (const { pending, baseOffset } of run) {
@@ -189,7 +206,12 @@ export class Partition {
     const segment = this.segmentFor(offset);
     const limit = segment === this.active ? this.visibleBytes : segment.size;
     let base = segment.index.positionForOffset(Number(offset - segment.baseOffset));
-    let buf = await this.readSegment(segment, base, Math.min(limit - base, maxBytes + this.options.indexIntervalBytes), offset);
+    let buf = await this.readSegment(
+      segment,
+      base,
+      Math.min(limit - base, maxBytes + this.options.indexIntervalBytes),
+      offset,
+    );
     let pos = 0;
     let taken = 0;
     let next = offset;
@@ -220,7 +242,12 @@ export class Partition {
     return { records, nextOffset: next, highWatermark };
   }
 
-  private async readSegment(segment: Segment, position: number, length: number, offset: bigint): Promise<Buffer> {
+  private async readSegment(
+    segment: Segment,
+    position: number,
+    length: number,
+    offset: bigint,
+  ): Promise<Buffer> {
     try {
       return await segment.read(position, length);
     } catch (err) {
@@ -279,7 +306,11 @@ export class Partition {
       while (pos < limit) {
         const buf = await segment.read(pos, Math.min(limit - pos, 1 << 20));
         let at = 0;
-        for (let h = readBatchHeader(buf, at); h && at + h.totalBytes <= buf.length; h = readBatchHeader(buf, at)) {
+        for (
+          let h = readBatchHeader(buf, at);
+          h && at + h.totalBytes <= buf.length;
+          h = readBatchHeader(buf, at)
+        ) {
           if (h.maxTimestamp >= timestamp) {
             const records: LogRecord[] = [];
             this.verify(buf, at, h, segment);
@@ -299,7 +330,8 @@ export class Partition {
   /** Deletes whole segments past retention time or size. Returns how many were deleted. */
   async enforceRetention(now: number): Promise<number> {
     const { retentionMs, retentionBytes } = this.options.config;
-    const expired = (s: Segment) => retentionMs >= 0 && s.maxTimestamp >= 0 && s.maxTimestamp < now - retentionMs;
+    const expired = (s: Segment) =>
+      retentionMs >= 0 && s.maxTimestamp >= 0 && s.maxTimestamp < now - retentionMs;
     // An expired active segment is sealed first so it can go too (the log then starts empty at its end).
     if (expired(this.active) && this.active.size > 0 && !this.commit.busy) this.roll(this.active.nextOffset);
     const doomed: Segment[] = [];

@@ -44,9 +44,12 @@ export function scanBatches(
     } catch (err) {
       return stop(`invalid batch header at byte ${position}: ${(err as Error).message}`);
     }
-    if (header === null) return stop(`torn batch header at byte ${position} (${fileSize - position} bytes left)`);
+    if (header === null)
+      return stop(`torn batch header at byte ${position} (${fileSize - position} bytes left)`);
     if (position + header.totalBytes > fileSize) {
-      return stop(`torn batch at byte ${position}: needs ${header.totalBytes} bytes, ${fileSize - position} left`);
+      return stop(
+        `torn batch at byte ${position}: needs ${header.totalBytes} bytes, ${fileSize - position} left`,
+      );
     }
     if (header.baseOffset !== next) {
       return stop(`batch at byte ${position} starts at offset ${header.baseOffset}, expected ${next}`);
@@ -55,7 +58,8 @@ export function scanBatches(
       if (position + header.totalBytes > chunkStart + chunkLength) {
         ({ chunk, chunkStart, chunkLength } = load(fd, chunk, position, header.totalBytes));
       }
-      if (!verifyBatch(chunk, position - chunkStart, header)) return stop(`CRC mismatch in batch at byte ${position}`);
+      if (!verifyBatch(chunk, position - chunkStart, header))
+        return stop(`CRC mismatch in batch at byte ${position}`);
     }
     onBatch(header, position);
     position += header.totalBytes;
@@ -65,7 +69,12 @@ export function scanBatches(
 }
 
 /** Reads a chunk starting at `position` holding at least `need` bytes (growing the buffer if needed). */
-function load(fd: number, chunk: Buffer, position: number, need: number): { chunk: Buffer; chunkStart: number; chunkLength: number } {
+function load(
+  fd: number,
+  chunk: Buffer,
+  position: number,
+  need: number,
+): { chunk: Buffer; chunkStart: number; chunkLength: number } {
   const buf: Buffer = need > chunk.length ? Buffer.allocUnsafe(Math.max(need, chunk.length * 2)) : chunk;
   const n = fs.readSync(fd, buf, 0, buf.length, position);
   return { chunk: buf, chunkStart: position, chunkLength: n };

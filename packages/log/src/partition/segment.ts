@@ -82,11 +82,22 @@ export class Segment {
     if (scan.problem === undefined) return { segment };
     fs.ftruncateSync(fd, scan.validBytes);
     fs.fdatasyncSync(fd);
-    const truncation = { file, position: scan.validBytes, droppedBytes: fileSize - scan.validBytes, reason: scan.problem };
+    const truncation = {
+      file,
+      position: scan.validBytes,
+      droppedBytes: fileSize - scan.validBytes,
+      reason: scan.problem,
+    };
     return { segment, truncation };
   }
 
-  onBatchWritten(firstOffset: bigint, position: number, bytes: number, maxTimestamp: number, nextOffset: bigint): void {
+  onBatchWritten(
+    firstOffset: bigint,
+    position: number,
+    bytes: number,
+    maxTimestamp: number,
+    nextOffset: bigint,
+  ): void {
     this.index.onBatch(Number(firstOffset - this.baseOffset), position, bytes, maxTimestamp);
     this.size = position + bytes;
     this.nextOffset = nextOffset;
@@ -141,7 +152,12 @@ export class Segment {
   }
 }
 
-function loadIndexes(dir: string, baseOffset: bigint, interval: number, fileSize: number): SparseIndex | null {
+function loadIndexes(
+  dir: string,
+  baseOffset: bigint,
+  interval: number,
+  fileSize: number,
+): SparseIndex | null {
   try {
     const offsetIndex = fs.readFileSync(path.join(dir, segmentFileName(baseOffset, 'index')));
     const timeIndex = fs.readFileSync(path.join(dir, segmentFileName(baseOffset, 'timeindex')));

@@ -1,7 +1,11 @@
-import type { LogRecordInput } from '@tributary/core';
+import type { LogRecordInput, RecordHeader } from '@tributary/core';
 
 /** The deterministic record `i` of append `seq` in crash run `run`: the test recomputes it to compare bytes. */
-export function crashRecord(run: string, seq: number, i: number): LogRecordInput & { timestamp: number } {
+export function crashRecord(
+  run: string,
+  seq: number,
+  i: number,
+): LogRecordInput & { timestamp: number; headers: RecordHeader[] } {
   const tag = `${run}:${seq}:${i}`;
   return {
     key: Buffer.from(`key-${seq % 13}`),

@@ -5,7 +5,8 @@ import { crashRecord } from './crash-records.js';
 
 const [dir, run] = process.argv.slice(2) as [string, string];
 const log = await openFileLog(dir, { logger: { warn: () => {} }, retentionCheckIntervalMs: 0 });
-if ((await log.listTopics()).length === 0) await log.createTopic('crash', { partitions: 2, segmentBytes: 64 * 1024 });
+if ((await log.listTopics()).length === 0)
+  await log.createTopic('crash', { partitions: 2, segmentBytes: 64 * 1024 });
 process.stdout.write('ready\n');
 
 let seq = 0;

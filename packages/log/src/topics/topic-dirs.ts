@@ -42,7 +42,8 @@ export class TopicDirs {
 
   /** Creates the directories, then commits the creation by writing the config. */
   create(topic: string, config: TopicConfig): void {
-    for (let p = 0; p < config.partitions; p++) fs.mkdirSync(this.partitionDir(topic, p), { recursive: true });
+    for (let p = 0; p < config.partitions; p++)
+      fs.mkdirSync(this.partitionDir(topic, p), { recursive: true });
     writeFileAtomic(path.join(this.root, topic, TOPIC_FILE), JSON.stringify(config, null, 2));
     syncDir(this.root);
   }
