@@ -1,23 +1,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { z } from 'zod';
-import type { Order } from '../events.js';
+import { type Order, orderSchema } from '../events.js';
 import { type BenchSystem, type SystemSession, SystemUnavailable } from './types.js';
 
 /** The topic every Tributary session writes; one partition, as the peers' single stream/table. */
 export const TOPIC = 'orders';
 
-const orderSchema = z.object({
-  orderId: z.string(),
-  customerId: z.string(),
-  currency: z.enum(['EUR', 'USD', 'GBP']),
-  total: z.number().int().nonnegative(),
-  items: z.array(z.object({ sku: z.string(), qty: z.number().int().positive(), price: z.number().int() })),
-  channel: z.enum(['web', 'app', 'store']),
-  shipTo: z.string().length(2),
-  placedAt: z.string(),
-});
 
 /** Loads Tributary lazily so the peers still run while the package is missing or broken. */
 export async function loadTributary() {
