@@ -4,7 +4,7 @@ import { type CloudEvent, JSON_CONTENT_TYPE, SPEC_VERSION } from '../envelope/ty
 import { type FieldIssue, invalidArgument, ValidationError } from '../errors/errors.js';
 import { validateTopicName } from '../topics/topic-config.js';
 import { checkCreateOptions, nowIso } from './create-options.js';
-import { linkDefinition } from './definition-of.js';
+import { linkedPrototype } from './definition-of.js';
 import { toFieldIssues } from './schema-issues.js';
 import type { CreateEventOptions, DeepReadonly, DefineEventOptions, EventDefinition } from './types.js';
 import { uuidv7 } from './uuid-v7.js';
@@ -121,21 +121,9 @@ export function defineEvent<Type extends string, S extends z.ZodType>(
       createOptions?: CreateEventOptions,
     ): CloudEvent<z.output<S>, Type> {
       const valid = validate(data);
-      if (createOptions === undefined) {
-        const event: CloudEvent<z.output<S>, Type> = {
-          specversion: SPEC_VERSION,
-          id: uuidv7(),
-          source,
-          type,
-          time: nowIso(),
-          datacontenttype: JSON_CONTENT_TYPE,
-          dataschema,
-          data: valid,
-        };
-        return linkDefinition(event, definition);
-      }
+      if (createOptions === undefined) return newEvent(uuidv7(), source, nowIso(), valid);
       checkCreateOptions(createOptions, label);
-      return linkDefinition(withOptions(valid, createOptions), definition);
+      return withOptions(valid, createOptions);
     },
 
     parse(event: CloudEvent): CloudEvent<z.output<S>, Type> {
@@ -152,8 +140,8 @@ export function defineEvent<Type extends string, S extends z.ZodType>(
           issues,
         );
       }
-      const parsed: CloudEvent<z.output<S>, Type> = { ...event, type, data: validate(event.data, event.id) };
-      return linkDefinition(parsed, definition);
+      const data = validate(event.data, event.id);
+      return Object.assign(newEvent(event.id, event.source, event.time, data), event, { type, data });
     },
 
     is(event: CloudEvent): event is CloudEvent<z.output<S>, Type> {
@@ -169,19 +157,24 @@ export function defineEvent<Type extends string, S extends z.ZodType>(
     },
   };
 
+  /** A new event object linked to this definition (fields set in one order: one hidden class). */
+  function newEvent(id: string, eventSource: string, time: string, data: z.output<S>) {
+    const event: Mutable<CloudEvent<z.output<S>, Type>> = Object.create(prototype);
+    event.specversion = SPEC_VERSION;
+    event.id = id;
+    event.source = eventSource;
+    event.type = type;
+    event.time = time;
+    event.datacontenttype = JSON_CONTENT_TYPE;
+    event.dataschema = dataschema;
+    event.data = data;
+    return event;
+  }
+
   function withOptions(data: z.output<S>, o: CreateEventOptions): CloudEvent<z.output<S>, Type> {
     const cause = o.causedBy;
     const time = o.time === undefined ? nowIso() : typeof o.time === 'string' ? o.time : o.time.toISOString();
-    const event: Mutable<CloudEvent<z.output<S>, Type>> = {
-      specversion: SPEC_VERSION,
-      id: o.id ?? uuidv7(),
-      source: o.source ?? source,
-      type,
-      time,
-      datacontenttype: JSON_CONTENT_TYPE,
-      dataschema,
-      data,
-    };
+    const event = newEvent(o.id ?? uuidv7(), o.source ?? source, time, data);
     if (o.subject !== undefined) event.subject = o.subject;
     const tenantid = o.tenantid ?? cause?.tenantid;
     if (tenantid !== undefined) event.tenantid = tenantid;
@@ -198,5 +191,6 @@ export function defineEvent<Type extends string, S extends z.ZodType>(
     return event;
   }
 
+  const prototype = linkedPrototype(definition);
   return Object.freeze(definition);
 }

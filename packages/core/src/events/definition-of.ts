@@ -1,7 +1,7 @@
 /**
- * Links an event object to the definition that created or parsed it, through a non-enumerable
- * symbol-keyed property: invisible to JSON, spread and structured clone, so it never reaches the
- * wire, yet lets the bus find an event's default topic without a registry.
+ * Links an event object to the definition that created or parsed it, through a symbol-keyed
+ * property of its prototype: invisible to JSON, spread and structured clone, so it never reaches
+ * the wire, yet lets the bus find an event's default topic without a registry.
  */
 import type { CloudEvent } from '../envelope/types.js';
 import type { AnyEventDefinition } from './types.js';
@@ -13,15 +13,12 @@ interface LinkedEvent {
   readonly [DEFINITION]?: AnyEventDefinition;
 }
 
-/** Attaches `definition` to `event` (a fresh object made by the definition). */
-export function linkDefinition<E extends CloudEvent>(event: E, definition: AnyEventDefinition): E {
-  Object.defineProperty(event, DEFINITION, {
-    value: definition,
-    enumerable: false,
-    writable: false,
-    configurable: false,
-  });
-  return event;
+/**
+ * The prototype of the event objects a definition makes: it carries the link, so linking costs
+ * nothing per event (a per-object property would, and slows JSON.stringify of the event too).
+ */
+export function linkedPrototype(definition: AnyEventDefinition): object {
+  return Object.create(Object.prototype, { [DEFINITION]: { value: definition } });
 }
 
 /**
