@@ -7,7 +7,6 @@ import { type BenchSystem, type SystemSession, SystemUnavailable } from './types
 /** The topic every Tributary session writes; one partition, as the peers' single stream/table. */
 export const TOPIC = 'orders';
 
-
 /** Loads Tributary lazily so the peers still run while the package is missing or broken. */
 export async function loadTributary() {
   try {
