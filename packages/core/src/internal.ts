@@ -20,4 +20,5 @@ export {
 } from './memory/record-size.js';
 export type { WaitForOptions } from './testing/wait-for.js';
 export { waitFor } from './testing/wait-for.js';
+export { describeTopic } from './topics/describe-topic.js';
 export { resolveTopicConfig, validateGroupName, validateTopicName } from './topics/topic-config.js';

@@ -16,6 +16,7 @@ import {
   checkCommittedOffset,
   checkFetchOptions,
   checkPartition,
+  describeTopic,
   invalidArgument,
   resolveTopicConfig,
   validateGroupName,
@@ -151,16 +152,7 @@ export class FileLog implements Log {
 
   private describe(name: string): TopicDescription {
     const topic = this.topics.get(name)!;
-    return {
-      name,
-      config: topic.config,
-      partitions: topic.partitions.map((p, partition) => ({
-        partition,
-        earliestOffset: p.earliestOffset,
-        latestOffset: p.latestOffset,
-        sizeBytes: p.sizeBytes,
-      })),
-    };
+    return describeTopic(name, topic.config, topic.partitions);
   }
 
   async append(topic: string, partition: number, records: readonly LogRecordInput[]): Promise<AppendResult> {

@@ -109,7 +109,11 @@ export function envelopeIssues(event: UncheckedEvent): FieldIssue[] | undefined 
   return issues;
 }
 
-function extensionIssues(issues: FieldIssue[] | undefined, extensions: unknown): FieldIssue[] | undefined {
+/** Problems of an `extensions` object (names, values, clashes with named attributes), added to `issues`. */
+export function extensionIssues(
+  issues: FieldIssue[] | undefined,
+  extensions: unknown,
+): FieldIssue[] | undefined {
   if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) {
     return addIssue(
       issues,
@@ -120,7 +124,7 @@ function extensionIssues(issues: FieldIssue[] | undefined, extensions: unknown):
   for (const [name, value] of Object.entries(extensions)) {
     const path = `extensions.${name}`;
     const problem = NAMED_ATTRIBUTES.has(name)
-      ? `"${name}" is a named attribute; set it on the event itself`
+      ? `"${name}" is a CloudEvents attribute of its own, not an extension`
       : attributeNameProblem(name);
     if (problem !== undefined) issues = addIssue(issues, path, problem);
     else if (typeof value !== 'string') {

@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { isTributaryError, type TributaryError, ValidationError } from '../errors/errors.js';
 import type { LogRecord, LogRecordInput, RecordHeader } from '../ports/log.js';
+import { issuePaths as paths, thrown } from '../testing/thrown.js';
 import { eventTypeOf, fromLogRecord, toLogRecord } from './kafka-binary-codec.js';
 import { toStructuredJson } from './structured-json-codec.js';
 import type { CloudEvent } from './types.js';
@@ -37,19 +37,6 @@ function record(
     headers: list,
   };
 }
-
-function thrown(fn: () => unknown): TributaryError {
-  try {
-    fn();
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a TributaryError, nothing was thrown');
-}
-
-const paths = (err: TributaryError) =>
-  err instanceof ValidationError ? err.issues.map((issue) => issue.path) : [];
 
 const full: CloudEvent<{ orderId: string; total: number }, 'order.placed'> = {
   specversion: '1.0',
@@ -166,7 +153,7 @@ describe('toLogRecord', () => {
       'Cannot write event "order.placed" to the log: specversion: expected "1.0", received "0.3"; id: required; ' +
         'source: must not be empty; time: "yesterday" is not an RFC 3339 timestamp; subject: expected a string, received number; ' +
         'extensions.Bad: an attribute name must consist of lower-case ASCII letters and digits; ' +
-        'extensions.tenantid: "tenantid" is a named attribute; set it on the event itself; ' +
+        'extensions.tenantid: "tenantid" is a CloudEvents attribute of its own, not an extension; ' +
         'extensions.ok: expected a string, received number',
     );
   });

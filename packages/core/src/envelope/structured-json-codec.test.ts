@@ -1,24 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { isTributaryError, type TributaryError, ValidationError } from '../errors/errors.js';
+import { issuePaths as paths, thrown } from '../testing/thrown.js';
 import {
   CLOUDEVENTS_JSON_CONTENT_TYPE,
   fromStructuredJson,
   toStructuredJson,
 } from './structured-json-codec.js';
 import type { CloudEvent } from './types.js';
-
-function thrown(fn: () => unknown): TributaryError {
-  try {
-    fn();
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a TributaryError, nothing was thrown');
-}
-
-const paths = (err: TributaryError) =>
-  err instanceof ValidationError ? err.issues.map((issue) => issue.path) : [];
 
 const full: CloudEvent<{ orderId: string; lines: number[] }, 'order.placed'> = {
   specversion: '1.0',

@@ -1,6 +1,6 @@
 /** Validation of {@link CreateEventOptions} and the event time default. */
 
-import { attributeNameProblem, NAMED_ATTRIBUTES, rfc3339Millis } from '../envelope/attributes.js';
+import { extensionIssues, rfc3339Millis } from '../envelope/attributes.js';
 import { addIssue, describeType, formatIssues } from '../envelope/issues.js';
 import { type FieldIssue, invalidArgument } from '../errors/errors.js';
 import type { CreateEventOptions } from './types.js';
@@ -84,26 +84,6 @@ export function checkCreateOptions(options: CreateEventOptions, label: string): 
   }
   if (issues !== undefined)
     throw invalidArgument(`${label}: invalid options: ${formatIssues(issues)}`, issues);
-}
-
-function extensionIssues(issues: FieldIssue[] | undefined, extensions: unknown): FieldIssue[] | undefined {
-  if (typeof extensions !== 'object' || extensions === null || Array.isArray(extensions)) {
-    return addIssue(
-      issues,
-      'extensions',
-      `expected an object of string values, received ${describeType(extensions)}`,
-    );
-  }
-  for (const [name, value] of Object.entries(extensions)) {
-    const problem = NAMED_ATTRIBUTES.has(name)
-      ? `"${name}" is a CloudEvents attribute of its own, not an extension`
-      : attributeNameProblem(name);
-    if (problem !== undefined) issues = addIssue(issues, `extensions.${name}`, problem);
-    else if (typeof value !== 'string') {
-      issues = addIssue(issues, `extensions.${name}`, `expected a string, received ${describeType(value)}`);
-    }
-  }
-  return issues;
 }
 
 let lastNow = -1;

@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { fromLogRecord, toLogRecord } from '../envelope/kafka-binary-codec.js';
 import { fromStructuredJson, toStructuredJson } from '../envelope/structured-json-codec.js';
 import type { CloudEvent } from '../envelope/types.js';
-import { isTributaryError, type TributaryError, ValidationError } from '../errors/errors.js';
+import { type TributaryError, ValidationError } from '../errors/errors.js';
+import { thrown } from '../testing/thrown.js';
 import { defineEvent } from './define-event.js';
 import { definitionOf } from './definition-of.js';
 import { isUuidV7 } from './uuid-v7.js';
@@ -23,16 +24,6 @@ const OrderPlaced = defineEvent('order.placed', {
 });
 
 const validOrder = { orderId: 'o-1', customer: 'c-1', items: [{ sku: 'SKU-1', price: 9.5 }] };
-
-function thrown(fn: () => unknown): TributaryError {
-  try {
-    fn();
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a TributaryError, nothing was thrown');
-}
 
 function issuesOf(err: TributaryError): { path: string; message: string }[] {
   return err instanceof ValidationError ? [...err.issues] : [];

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { isTributaryError, type TributaryError, ValidationError } from '../errors/errors.js';
+import { ValidationError } from '../errors/errors.js';
+import { thrown } from '../testing/thrown.js';
 import { defineEvent } from './define-event.js';
 import { definitionOf } from './definition-of.js';
 import { EventRegistry } from './event-registry.js';
@@ -10,16 +11,6 @@ const OrderShipped = defineEvent('order.shipped', {
   version: 3,
   schema: z.object({ orderId: z.string(), carrier: z.string() }),
 });
-
-function thrown(fn: () => unknown): TributaryError {
-  try {
-    fn();
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a TributaryError, nothing was thrown');
-}
 
 describe('EventRegistry', () => {
   const registry = new EventRegistry([OrderPlaced, OrderShipped]);

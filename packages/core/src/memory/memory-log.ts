@@ -10,6 +10,7 @@ import type {
   TopicConfig,
   TopicDescription,
 } from '../ports/log.js';
+import { describeTopic } from '../topics/describe-topic.js';
 import { resolveTopicConfig, validateGroupName, validateTopicName } from '../topics/topic-config.js';
 import {
   checkAppendRecords,
@@ -232,14 +233,5 @@ class InMemoryLog implements MemoryLog {
 }
 
 function describe(topic: MemoryTopic): TopicDescription {
-  return {
-    name: topic.name,
-    config: topic.config,
-    partitions: topic.partitions.map((p, partition) => ({
-      partition,
-      earliestOffset: p.earliestOffset,
-      latestOffset: p.latestOffset,
-      sizeBytes: p.sizeBytes,
-    })),
-  };
+  return describeTopic(topic.name, topic.config, topic.partitions);
 }
