@@ -51,22 +51,35 @@ export function checkAppendRecords(
       `An append to ${where} needs at least one record; got ${Array.isArray(records) ? 'none' : String(records)}.`,
     );
   }
-  records.forEach((record, i) => {
-    const bad = (why: string) => invalidArgument(`Record ${i} of the append to ${where}: ${why}.`);
-    if (typeof record !== 'object' || record === null) throw bad('a record must be an object');
-    if (!isBytesOrNull(record.key)) throw bad('key must be a Uint8Array or null');
-    if (!isBytesOrNull(record.value)) throw bad('value must be a Uint8Array or null');
+  // Plain loops, no closures: this runs on every append, on the publish hot path.
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (typeof record !== 'object' || record === null)
+      throw badRecord(where, i, 'a record must be an object');
+    if (!isBytesOrNull(record.key)) throw badRecord(where, i, 'key must be a Uint8Array or null');
+    if (!isBytesOrNull(record.value)) throw badRecord(where, i, 'value must be a Uint8Array or null');
     const ts = record.timestamp;
     if (ts !== undefined && (!Number.isSafeInteger(ts) || ts < 0)) {
-      throw bad(`timestamp ${String(ts)} must be a non-negative integer (milliseconds since the epoch)`);
+      throw badRecord(
+        where,
+        i,
+        `timestamp ${String(ts)} must be a non-negative integer (milliseconds since the epoch)`,
+      );
     }
-    if (record.headers !== undefined && !Array.isArray(record.headers)) throw bad('headers must be an array');
-    for (const header of record.headers ?? []) {
+    const headers = record.headers;
+    if (headers === undefined) continue;
+    if (!Array.isArray(headers)) throw badRecord(where, i, 'headers must be an array');
+    for (let h = 0; h < headers.length; h++) {
+      const header = headers[h];
       if (typeof header?.key !== 'string' || !isBytesOrNull(header.value)) {
-        throw bad('each header needs a string key and a Uint8Array or null value');
+        throw badRecord(where, i, 'each header needs a string key and a Uint8Array or null value');
       }
     }
-  });
+  }
+}
+
+function badRecord(where: string, i: number, why: string) {
+  return invalidArgument(`Record ${i} of the append to ${where}: ${why}.`);
 }
 
 function positiveInteger(name: string, value: number | undefined, min: number): void {

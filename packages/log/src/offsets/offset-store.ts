@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { CommittedOffset } from '@tributary/core';
 import { writeFileAtomic } from '../data-dir/atomic-file.js';
-import { fdatasync, writev } from '../partition/fs-async.js';
+import { fdatasync } from '../partition/fs-async.js';
 import { GroupCommit, type Queued } from '../partition/group-commit.js';
 import { crc32c } from '../record-batch/index.js';
 
@@ -83,7 +83,7 @@ export class OffsetStore {
 
   private async write(group: Queued<Entry, void>[]): Promise<void> {
     const lines = group.map((q) => Buffer.from(formatLine(q.item)));
-    await writev(this.fd, lines, this.size);
+    fs.writevSync(this.fd, lines, this.size);
     await fdatasync(this.fd);
     for (const [i, q] of group.entries()) {
       this.size += lines[i]!.length;

@@ -1,14 +1,7 @@
 import * as fs from 'node:fs';
 
 // Callback-style fs calls wrapped in promises: cheaper than fs.promises' FileHandle on the hot path.
-
-export function writev(fd: number, buffers: readonly Uint8Array[], position: number): Promise<number> {
-  return new Promise((resolve, reject) =>
-    fs.writev(fd, buffers as Uint8Array[], position, (err, written) =>
-      err ? reject(err) : resolve(written),
-    ),
-  );
-}
+// (Writes are synchronous — see Segment.write — so only fsync and reads go through the thread pool.)
 
 export function fdatasync(fd: number): Promise<void> {
   return new Promise((resolve, reject) => fs.fdatasync(fd, (err) => (err ? reject(err) : resolve())));

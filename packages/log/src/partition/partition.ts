@@ -144,7 +144,7 @@ export class Partition {
       }
       const start = segment.size;
       try {
-        const written = await segment.write(
+        const written = segment.write(
           run.map((r) => r.pending.item.bytes),
           start,
         );
