@@ -16,7 +16,7 @@ async function consume(dir: string, group: string, count: number): Promise<strin
   const seen: string[] = [];
   const consumer = bus.consumer({ group, events: [Paid], from: 'earliest', autoCommit: { intervalMs: 50 } });
   await consumer.run({ eachEvent: async (event) => void seen.push(event.data.paymentId) });
-  await waitFor(() => seen.length >= count, { timeoutMs: 10_000, what: `${count} events for ${group}` });
+  await waitFor(() => seen.length >= count, { timeoutMs: 10_000, message: `${count} events for ${group}` });
   await bus.close(); // stops the consumer, which commits what it processed
   return seen;
 }
