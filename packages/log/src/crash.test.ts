@@ -2,6 +2,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import type { LogRecord } from '@tributary/core';
+import { waitFor } from '@tributary/core/internal';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FileLog } from './file-log.js';
 import { crashRecord } from './test-support/crash-records.js';
@@ -46,14 +47,6 @@ function startWriter(dir: string, run: string) {
   return { child, acks, isReady: () => ready, exited };
 }
 
-async function until(cond: () => boolean, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!cond()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
-
 function sameRecord(actual: LogRecord, expected: ReturnType<typeof crashRecord>): boolean {
   const eq = (a: Uint8Array | null, b: Uint8Array | null) =>
     a === null || b === null ? a === b : Buffer.compare(a, b) === 0;
@@ -77,10 +70,10 @@ describe('crash safety of the embedded log', () => {
     let latest: bigint[] = [0n, 0n];
     for (let kill = 0; kill < KILLS; kill++) {
       const writer = startWriter(t.dir, `r${kill}`);
-      await until(writer.isReady, 'the writer to open the log');
+      await waitFor(writer.isReady, { timeoutMs: 20_000, message: 'the writer to open the log' });
       // Kill after a random number of acknowledgements (sometimes none): at a random point of a write.
       const target = Math.floor(Math.random() * 60);
-      await until(() => writer.acks.length >= target, `${target} acks`);
+      await waitFor(() => writer.acks.length >= target, { timeoutMs: 20_000, message: `${target} acks` });
       await new Promise((r) => setTimeout(r, Math.random() * 15));
       writer.child.kill('SIGKILL');
       await writer.exited;
