@@ -11,6 +11,7 @@ export default defineConfig({
       { find: /^@tributary\/core\/internal$/, replacement: src('core', 'internal') },
       { find: /^@tributary\/core$/, replacement: src('core') },
       { find: /^@tributary\/log$/, replacement: src('log') },
+      { find: /^@tributary\/sqlite$/, replacement: src('sqlite') },
       { find: /^@tributary\/conformance$/, replacement: src('conformance') },
     ],
   },
