@@ -6,9 +6,9 @@ import type { ResolvedConsumerOptions } from './consumer-options.js';
 import { EventRegistry, eventTypeOf, fromLogRecord } from './events-api.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import type { BusyHandler, GroupMember, OwnedPartition } from './group-member.js';
-import { PartitionFetcher } from './partition-fetcher.js';
+import { DecodeFailure, PartitionFetcher } from './partition-fetcher.js';
 import type { TopicMetadata } from './topic-metadata.js';
-import type { ConsumerErrorContext, EachEvent, RunOptions } from './types.js';
+import type { ConsumerErrorContext, EventContext, RunOptions } from './types.js';
 
 /** What a consumer needs from its bus. */
 export interface ConsumerDeps {
@@ -19,6 +19,8 @@ export interface ConsumerDeps {
   readonly newMemberId: () => string;
   readonly onStopped: (consumer: { stop(): Promise<void> }) => void;
 }
+
+const acceptAll = () => true;
 
 type State = 'idle' | 'starting' | 'running' | 'stopping' | 'stopped';
 
@@ -34,7 +36,9 @@ interface Member extends GroupMember {
 export class Consumer<E extends CloudEvent = CloudEvent> {
   private state: State = 'idle';
   private member: Member | undefined;
-  private handler: EachEvent<E> | undefined;
+  private process: ((record: LogRecord, ctx: EventContext) => Promise<void>) | undefined;
+  /** Running with `eachRecord`: every record is handed over as is. */
+  private rawRecords = false;
   private readonly fetchers = new Map<string, PartitionFetcher>();
   /** `topic` (whole topic) or `topic:partition` entries paused by the user. */
   private readonly pausedByUser = new Set<string>();
@@ -85,10 +89,7 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
         `Consumer of group "${this.group}" is ${this.state === 'stopped' ? 'stopped; create a new one with bus.consumer()' : 'already running'}.`,
       );
     }
-    if (typeof options?.eachEvent !== 'function') {
-      throw invalidArgument('consumer.run expects { eachEvent: async (event, ctx) => { ... } }.');
-    }
-    this.handler = options.eachEvent;
+    this.process = this.processorFor(options);
     this.state = 'starting';
     try {
       for (const topic of this.options.topics) {
@@ -108,6 +109,29 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
     await this.join();
     await Promise.all([...this.fetchers.values()].map((f) => f.ready));
     if (this.state === 'starting') this.state = 'running';
+  }
+
+  private processorFor(options: RunOptions<E>): (record: LogRecord, ctx: EventContext) => Promise<void> {
+    const { eachEvent, eachRecord } = options ?? {};
+    if (typeof eachRecord === 'function' && eachEvent === undefined) {
+      this.rawRecords = true;
+      return async (record, ctx) => eachRecord(record, ctx);
+    }
+    if (typeof eachEvent !== 'function' || eachRecord !== undefined) {
+      throw invalidArgument(
+        'consumer.run expects { eachEvent: async (event, ctx) => { ... } } or { eachRecord: async (record, ctx) => { ... } }.',
+      );
+    }
+    return async (record, ctx) => {
+      let event: CloudEvent;
+      try {
+        event = this.decode(record);
+      } catch (err) {
+        throw new DecodeFailure(err);
+      }
+      // The registry validated the event against the definitions E was derived from.
+      await eachEvent(event as E, ctx);
+    };
   }
 
   /** The partitions this member holds now. */
@@ -234,9 +258,8 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
           from: this.options.from,
           fetchMaxWaitMs: this.options.fetchMaxWaitMs,
           maxBytesPerFetch: this.options.maxBytesPerFetch,
-          accepts: this.accepts,
-          decode: this.decode,
-          handle: (event, ctx) => this.handle(event, ctx),
+          accepts: this.rawRecords ? acceptAll : this.accepts,
+          process: this.process as (record: LogRecord, ctx: EventContext) => Promise<void>,
           commit: (f, offset) => this.commitOne(f, offset),
           report: (error, ctx) => this.options.onError(error, ctx),
         },
@@ -244,11 +267,6 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
       );
       this.fetchers.set(partitionKey(grant), fetcher);
     }
-  }
-
-  private async handle(event: CloudEvent, ctx: Parameters<EachEvent>[1]): Promise<void> {
-    // The registry validated the event against the definitions E was derived from.
-    await (this.handler as EachEvent<E>)(event as E, ctx);
   }
 
   /** Finishes, commits and hands back revoked partitions. */

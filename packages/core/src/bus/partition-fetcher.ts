@@ -1,4 +1,3 @@
-import type { CloudEvent } from '../envelope/types.js';
 import { isTributaryError, LogError } from '../errors/errors.js';
 import type { Log, LogRecord } from '../ports/log.js';
 import type { BusyHandler, OwnedPartition } from './group-member.js';
@@ -15,15 +14,24 @@ export interface FetcherDeps {
   readonly maxBytesPerFetch: number;
   /** False for a record the consumer is not interested in: it is skipped and committed past. */
   readonly accepts: (record: LogRecord) => boolean;
-  /** Decodes and validates a record; throws on a bad envelope or schema mismatch. */
-  readonly decode: (record: LogRecord) => CloudEvent;
-  readonly handle: (event: CloudEvent, ctx: EventContext) => Promise<void>;
+  /**
+   * Handles one record (decodes it and calls the user's handler). A {@link DecodeFailure} thrown
+   * here is reported with phase `decode`, anything else with phase `handler`.
+   */
+  readonly process: (record: LogRecord, ctx: EventContext) => Promise<void>;
   /** Commits `offset` (next to consume) for this fetcher's partition. */
   readonly commit: (fetcher: PartitionFetcher, offset: bigint) => Promise<void>;
   readonly report: (error: unknown, ctx: ConsumerErrorContext) => void;
 }
 
 const MAX_BACKOFF_MS = 1000;
+
+/** Wraps an error of decoding or validating a record (as opposed to an error of the handler). */
+export class DecodeFailure extends Error {
+  constructor(readonly error: unknown) {
+    super('the record could not be decoded', { cause: error });
+  }
+}
 
 /**
  * Consumes one assigned partition: fetches from the log, decodes, and calls the handler for one
@@ -195,7 +203,7 @@ export class PartitionFetcher {
     for (const record of result.records) {
       if (this.stopping || this.isPaused()) return;
       if (record.offset < position) continue;
-      if (!(await this.deliver(record))) return;
+      if (!(await this.deliver(record, result.highWatermark))) return;
       this.advanceTo(record.offset + 1n);
     }
     // Everything delivered: step over any gap the log reports (e.g. control records).
@@ -208,11 +216,9 @@ export class PartitionFetcher {
   }
 
   /** Delivers one record; false when it failed and the partition is now paused at it. */
-  private async deliver(record: LogRecord): Promise<boolean> {
-    let event: CloudEvent;
+  private async deliver(record: LogRecord, highWatermark: bigint): Promise<boolean> {
     try {
       if (!this.deps.accepts(record)) return true;
-      event = this.deps.decode(record);
     } catch (err) {
       return this.fail(err, record, 'decode');
     }
@@ -223,12 +229,14 @@ export class PartitionFetcher {
       timestamp: record.timestamp,
       key: record.key,
       headers: record.headers,
+      highWatermark,
       commit: () => this.deps.commit(this, record.offset + 1n),
     };
     this.busy = { since: Date.now(), topic: this.topic, partition: this.partition };
     try {
-      await this.deps.handle(event, ctx);
+      await this.deps.process(record, ctx);
     } catch (err) {
+      if (err instanceof DecodeFailure) return this.fail(err.error, record, 'decode');
       return this.fail(err, record, 'handler');
     } finally {
       this.busy = undefined;

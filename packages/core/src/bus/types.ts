@@ -1,5 +1,5 @@
 import type { CloudEvent } from '../envelope/types.js';
-import type { RecordHeader } from '../ports/log.js';
+import type { LogRecord, RecordHeader } from '../ports/log.js';
 import type { AssignorName } from './assignors/index.js';
 import type { Assignor, TopicPartition } from './assignors/types.js';
 import type { EventDefinition } from './events-api.js';
@@ -49,6 +49,8 @@ export interface EventContext {
   readonly timestamp: number;
   readonly key: Uint8Array | null;
   readonly headers: readonly RecordHeader[];
+  /** The partition's latest offset when the record was fetched (`highWatermark - offset - 1` is the lag). */
+  readonly highWatermark: bigint;
   /**
    * Commits this event as consumed (its offset + 1) for its partition only, now. Rejects with a
    * `GroupError` when the partition is no longer this member's (evicted or moved).
@@ -121,9 +123,23 @@ export type EachEvent<E extends CloudEvent = CloudEvent> = (
   ctx: EventContext,
 ) => Promise<void> | void;
 
-export interface RunOptions<E extends CloudEvent = CloudEvent> {
-  /** Called once per event, one at a time per partition, in offset order. */
-  readonly eachEvent: EachEvent<E>;
-}
+/** The raw-record handler of `consumer.run`: no decoding, no filtering by event type. */
+export type EachRecord = (record: LogRecord, ctx: EventContext) => Promise<void> | void;
+
+/** What `consumer.run` calls: `eachEvent` (decoded, validated events) or `eachRecord` (raw records). */
+export type RunOptions<E extends CloudEvent = CloudEvent> =
+  | {
+      /** Called once per event, one at a time per partition, in offset order. */
+      readonly eachEvent: EachEvent<E>;
+      readonly eachRecord?: undefined;
+    }
+  | {
+      /**
+       * Called once per record, one at a time per partition, in offset order, before any decoding
+       * (the `events` filter does not apply): for handlers that decode themselves, as `subscribe`.
+       */
+      readonly eachRecord: EachRecord;
+      readonly eachEvent?: undefined;
+    };
 
 export type { TopicPartition };
