@@ -1,6 +1,8 @@
 import type { CloudEvent } from '../envelope/types.js';
 import { invalidArgument, TributaryError } from '../errors/errors.js';
 import type { Log, TopicConfig, TopicDescription } from '../ports/log.js';
+import { subscribe } from '../subscribe/subscription.js';
+import type { SubscribeOptions, Subscription } from '../subscribe/types.js';
 import { resolveTopicConfig } from '../topics/topic-config.js';
 import { Consumer } from './consumer.js';
 import { resolveConsumerOptions } from './consumer-options.js';
@@ -51,6 +53,19 @@ export class Bus {
     this.topics = new TopicMetadata(log, resolveAutoCreate(options.autoCreateTopics));
     this.coordinator = new GroupCoordinator(log);
     this.producer = new Producer(log, this.topics);
+  }
+
+  /**
+   * Subscribes a handler to events with the reliability a production consumer needs, each one an
+   * option: retries with backoff (in place or via retry topics), dead letters, dedupe, at-most /
+   * at-least / exactly-once delivery, a circuit breaker, metrics and graceful stop. Resolves once
+   * the subscription holds its partitions. See {@link SubscribeOptions}.
+   */
+  subscribe<D extends EventDefinition, Tx = undefined>(
+    options: SubscribeOptions<D, Tx>,
+  ): Promise<Subscription> {
+    this.assertOpen('subscribe');
+    return subscribe(this, options);
   }
 
   /** Creates a topic (a pass-through to the log). Rejects with `TOPIC_EXISTS` when it exists. */

@@ -1,0 +1,95 @@
+import type { AssignorName } from '../bus/assignors/index.js';
+import type { Assignor } from '../bus/assignors/types.js';
+import type { EventDefinition, EventOf } from '../bus/events-api.js';
+import type { ConsumerErrorContext, EventContext, StartFrom } from '../bus/types.js';
+import type { CloudEvent } from '../envelope/types.js';
+import type { DedupeStore } from '../ports/dedupe.js';
+import type { ExactlyOnceStore } from '../ports/exactly-once.js';
+import type { Metrics } from '../ports/metrics.js';
+import type { CircuitBreakerOptions } from '../reliability/circuit-breaker.js';
+import type { RetryOptions } from '../reliability/retry-policy.js';
+
+/** What a subscription handler gets with each event. */
+export interface SubscriptionContext<Tx = undefined> extends EventContext {
+  /** 1 on the first delivery of this event to the handler, then 2, 3… on retries. */
+  readonly attempt: number;
+  /** Aborted when the subscription is stopping: long handlers should give up and throw. */
+  readonly signal: AbortSignal;
+  /** With `delivery: { exactlyOnce }`: the transaction the handler's own writes must use. */
+  readonly tx: Tx;
+}
+
+/**
+ * The subscription handler. Throwing retries the event (with backoff) unless the error is
+ * permanent (`PermanentError`, or `retry.isRetryable` says so); after the last attempt the event
+ * goes to the group's dead letters. With exactly-once delivery the handler runs inside a
+ * synchronous SQLite transaction and must not return a promise.
+ */
+export type SubscriptionHandler<E extends CloudEvent, Tx> = (
+  event: E,
+  ctx: SubscriptionContext<Tx>,
+) => Promise<void> | void;
+
+/**
+ * When offsets are committed relative to handling:
+ * - `at-most-once`: committed before the handler runs (a crash mid-handler loses the event);
+ * - `at-least-once` (default): committed after (a crash mid-handler handles it again);
+ * - `{ exactlyOnce: store }`: the handler's writes through `ctx.tx`, the event's dedupe mark and
+ *   its offset commit in one transaction: effects happen exactly once, crash or not.
+ */
+export type Delivery<Tx> = 'at-most-once' | 'at-least-once' | { readonly exactlyOnce: ExactlyOnceStore<Tx> };
+
+/**
+ * Options of `bus.subscribe`. At least one of `topics` and `events` is required.
+ * @typeParam D - event definitions of `events`: the handler receives `EventOf<D>`.
+ * @typeParam Tx - the transaction type of an exactly-once store.
+ */
+export interface SubscribeOptions<D extends EventDefinition = EventDefinition, Tx = undefined> {
+  readonly group: string;
+  readonly topics?: readonly string[];
+  /** Only these types are delivered (others in the topics are skipped), each validated first. */
+  readonly events?: readonly D[];
+  readonly handler: SubscriptionHandler<EventOf<D>, Tx>;
+  /** Start position without a committed offset. Default `'latest'`. */
+  readonly from?: StartFrom;
+  readonly assignor?: AssignorName | Assignor;
+  /** Retries of a failing handler (default 5 attempts, exponential backoff with jitter); `false`: none. */
+  readonly retry?: RetryOptions | false;
+  /**
+   * `blocking` (default): retries happen in place; the partition waits, strict order is kept.
+   * `topics`: a failed event is parked on the group's retry topic for its attempt and retried
+   * there after its delay while the partition flows on — later events of the same key may then be
+   * handled before it (order is traded for throughput).
+   */
+  readonly retryMode?: 'blocking' | 'topics';
+  /**
+   * After the last attempt (or a permanent error) the event goes to the group's dead-letter topic
+   * (default). With `false` the partition pauses at the event instead (nothing is lost).
+   */
+  readonly deadLetter?: boolean;
+  /** Skips events whose id this group already handled (re-deliveries, re-drives). */
+  readonly dedupe?: DedupeStore;
+  /** Commit order relative to handling. Default `'at-least-once'`. */
+  readonly delivery?: Delivery<Tx>;
+  /** Pause the subscription for a cool-down after repeated failures instead of burning retries. */
+  readonly circuitBreaker?: CircuitBreakerOptions;
+  /** How often processed offsets are committed (at-least-once). Default 1000 ms. */
+  readonly commitIntervalMs?: number;
+  /** A handler running longer than this makes the member be considered dead. Default 300000. */
+  readonly maxPollIntervalMs?: number;
+  /** Counters and histograms of the subscription. Default: none. */
+  readonly metrics?: Metrics;
+  /** Failures the subscription cannot handle itself (dead-letter writes, commits, evictions). */
+  readonly onError?: (error: unknown, ctx: ConsumerErrorContext) => void;
+}
+
+/** A running subscription. */
+export interface Subscription {
+  readonly group: string;
+  /**
+   * Stops: in-flight handlers get `timeoutMs` (default 30 s) to finish (their `ctx.signal` is
+   * aborted at once, retry waits end), processed offsets are committed and the member leaves the
+   * group. An event whose handler did not finish is not committed: it is delivered again later.
+   */
+  stop(options?: { timeoutMs?: number }): Promise<void>;
+}
