@@ -26,6 +26,11 @@ export type {
 } from './bus/types.js';
 export type { ConnectTarget } from './connect/connect.js';
 export { connect } from './connect/connect.js';
+export type { DeadLetter, DeadLetterFilter, FailureInfo } from './dead-letters/dead-letters.js';
+export { DeadLetters } from './dead-letters/dead-letters.js';
+export type { DeadLetterHeaderName } from './dead-letters/headers.js';
+export { DLQ_HEADERS } from './dead-letters/headers.js';
+export { deadLetterStatusTopic, deadLetterTopic } from './dead-letters/topic-names.js';
 export { eventTypeOf, fromLogRecord, toLogRecord } from './envelope/kafka-binary-codec.js';
 export {
   CLOUDEVENTS_JSON_CONTENT_TYPE,
@@ -56,9 +61,15 @@ export type {
   EventOf,
 } from './events/types.js';
 export { uuidv7 } from './events/uuid-v7.js';
+export { createMemoryDedupeStore } from './memory/memory-dedupe.js';
 export type { MemoryLog, MemoryLogOptions } from './memory/memory-log.js';
 export { createMemoryLog } from './memory/memory-log.js';
+export type { MemoryMetrics } from './metrics/memory-metrics.js';
+export { createMemoryMetrics } from './metrics/memory-metrics.js';
+export { noopMetrics } from './metrics/noop-metrics.js';
 export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
+export type { DedupeOptions, DedupeStore } from './ports/dedupe.js';
+export { DEFAULT_DEDUPE_OPTIONS } from './ports/dedupe.js';
 export type {
   AppendResult,
   CommittedOffset,
@@ -75,3 +86,16 @@ export type {
   TopicDescription,
 } from './ports/log.js';
 export { DEFAULT_TOPIC_CONFIG } from './ports/log.js';
+export type { Counter, Gauge, Histogram, Labels, Metrics } from './ports/metrics.js';
+export type { CircuitBreakerOptions, CircuitState } from './reliability/circuit-breaker.js';
+export { CircuitBreaker } from './reliability/circuit-breaker.js';
+export type { FailureDescription } from './reliability/errors.js';
+export { describeFailure, isPermanentFailure, PermanentError } from './reliability/errors.js';
+export type { ScheduledTask } from './reliability/keyed-scheduler.js';
+export { KeyedScheduler } from './reliability/keyed-scheduler.js';
+export type { RetryOptions, RetryPolicy } from './reliability/retry-policy.js';
+export { backoffDelay, resolveRetryPolicy } from './reliability/retry-policy.js';
+export { Requester } from './request-reply/requester.js';
+export { sendReply } from './request-reply/send-reply.js';
+export type { RequesterOptions, RequestOptions, RequestReplyBus } from './request-reply/types.js';
+export { DEFAULT_REPLY_TOPIC, REPLY_TO_EXTENSION } from './request-reply/types.js';

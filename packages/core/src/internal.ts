@@ -4,7 +4,11 @@ export type { LogPackageLoader } from './connect/load-log-package.js';
 export { importLogPackage } from './connect/load-log-package.js';
 export type { ParsedConnection } from './connect/schemes.js';
 export { DEFAULT_CONNECTION, openLog, parseConnectionString } from './connect/schemes.js';
+export type { ParsedFailure } from './dead-letters/dead-letter-record.js';
+export { parseFailure, toDeadLetterRecord } from './dead-letters/dead-letter-record.js';
+export { writeDeadLetter } from './dead-letters/write-dead-letter.js';
 export { invalidArgument } from './errors/errors.js';
+export { checkDedupeKey, checkNow, resolveDedupeOptions } from './memory/dedupe-checks.js';
 export {
   checkAppendRecords,
   checkCommittedOffset,
@@ -18,6 +22,17 @@ export {
   estimateRecordBytes,
   RECORD_OVERHEAD_BYTES,
 } from './memory/record-size.js';
+export type { ConsumerMetrics } from './metrics/consumer-metrics.js';
+export { consumerMetrics, PROCESSING_BUCKETS } from './metrics/consumer-metrics.js';
+export type { InstrumentDefinition, InstrumentKind } from './metrics/definitions.js';
+export {
+  checkSameDefinition,
+  checkValue,
+  DEFAULT_BUCKETS,
+  defineInstrument,
+  labelValues,
+} from './metrics/definitions.js';
+export { sleep } from './reliability/sleep.js';
 export type { WaitForOptions } from './testing/wait-for.js';
 export { waitFor } from './testing/wait-for.js';
 export { describeTopic } from './topics/describe-topic.js';

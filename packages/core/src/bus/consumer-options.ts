@@ -18,6 +18,10 @@ export interface ResolvedConsumerOptions {
   readonly maxPollIntervalMs: number;
   readonly maxBytesPerFetch: number;
   readonly fetchMaxWaitMs: number;
+  /** Records of different keys handled at once per partition (1: strictly one at a time). */
+  readonly keyConcurrency: number;
+  /** Events in flight across the member's partitions before fetching waits. */
+  readonly maxInFlight: number;
   readonly onError: (error: unknown, ctx: ConsumerErrorContext) => void;
 }
 
@@ -27,6 +31,8 @@ export const CONSUMER_DEFAULTS = {
   maxPollIntervalMs: 300_000,
   maxBytesPerFetch: 1024 * 1024,
   fetchMaxWaitMs: 500,
+  keyConcurrency: 1,
+  maxInFlight: 1000,
 } as const;
 
 function integer(name: string, value: unknown, min: number, fallback: number): number {
@@ -117,6 +123,8 @@ export function resolveConsumerOptions(options: ConsumerOptions): ResolvedConsum
   return {
     group: options.group,
     topics: resolveTopics(options.topics, events),
+    keyConcurrency: integer('keyConcurrency', options.keyConcurrency, 1, CONSUMER_DEFAULTS.keyConcurrency),
+    maxInFlight: integer('maxInFlight', options.maxInFlight, 1, CONSUMER_DEFAULTS.maxInFlight),
     events,
     from: resolveFrom(options.from),
     assignor: resolveAssignor(options.assignor),

@@ -6,6 +6,7 @@ import type { ResolvedConsumerOptions } from './consumer-options.js';
 import { EventRegistry, eventTypeOf, fromLogRecord } from './events-api.js';
 import type { GroupCoordinator } from './group-coordinator.js';
 import type { BusyHandler, GroupMember, OwnedPartition } from './group-member.js';
+import { InFlightLimit } from './in-flight.js';
 import { DecodeFailure, PartitionFetcher } from './partition-fetcher.js';
 import type { TopicMetadata } from './topic-metadata.js';
 import type { ConsumerErrorContext, EventContext, RunOptions } from './types.js';
@@ -47,11 +48,14 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
   private stopped: Promise<void> | undefined;
   private readonly accepts: (record: LogRecord) => boolean;
   private readonly decode: (record: LogRecord) => CloudEvent;
+  /** Shared by this member's partitions: the backpressure bound of `maxInFlight`. */
+  private readonly inFlightLimit: InFlightLimit;
 
   constructor(
     private readonly deps: ConsumerDeps,
     private readonly options: ResolvedConsumerOptions,
   ) {
+    this.inFlightLimit = new InFlightLimit(options.maxInFlight);
     const events = options.events;
     if (events === undefined) {
       this.accepts = () => true;
@@ -262,6 +266,10 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
           process: this.process as (record: LogRecord, ctx: EventContext) => Promise<void>,
           commit: (f, offset) => this.commitOne(f, offset),
           report: (error, ctx) => this.options.onError(error, ctx),
+          concurrency:
+            this.options.keyConcurrency > 1
+              ? { keys: this.options.keyConcurrency, limit: this.inFlightLimit }
+              : undefined,
         },
         this.isUserPaused(grant.topic, grant.partition),
       );

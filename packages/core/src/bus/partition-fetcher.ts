@@ -1,6 +1,8 @@
 import { isTributaryError, LogError } from '../errors/errors.js';
 import type { Log, LogRecord } from '../ports/log.js';
+import { KeyedScheduler } from '../reliability/keyed-scheduler.js';
 import type { BusyHandler, OwnedPartition } from './group-member.js';
+import { type InFlightLimit, InFlightOffsets } from './in-flight.js';
 import type { ConsumerErrorContext, EventContext, StartFrom } from './types.js';
 
 /** What a {@link PartitionFetcher} needs from its consumer. */
@@ -22,6 +24,12 @@ export interface FetcherDeps {
   /** Commits `offset` (next to consume) for this fetcher's partition. */
   readonly commit: (fetcher: PartitionFetcher, offset: bigint) => Promise<void>;
   readonly report: (error: unknown, ctx: ConsumerErrorContext) => void;
+  /**
+   * Key-level parallelism: records with different keys are handled concurrently (up to `keys` at
+   * once in this partition and `limit` across the member), records with the same key in order.
+   * Absent: one record at a time.
+   */
+  readonly concurrency?: { readonly keys: number; readonly limit: InFlightLimit };
 }
 
 const MAX_BACKOFF_MS = 1000;
@@ -43,8 +51,11 @@ export class PartitionFetcher {
   readonly partition: number;
   /** Next offset to deliver; undefined until the start position is resolved. */
   private position: bigint | undefined;
-  /** Next offset after the last record handled or skipped: what a commit stores. */
-  processed: bigint | undefined;
+  /** Next offset after the last record delivered in order (or skipped). */
+  private delivered: bigint | undefined;
+  /** Records being handled concurrently, and the scheduler keeping same-key records in order. */
+  private readonly inFlight = new InFlightOffsets();
+  private readonly scheduler: KeyedScheduler | undefined;
   /** Last offset committed for this partition by this consumer (or found committed at start). */
   committed: bigint | undefined;
   private busy: BusyHandler | undefined;
@@ -64,10 +75,16 @@ export class PartitionFetcher {
     this.topic = deps.grant.topic;
     this.partition = deps.grant.partition;
     this.userPaused = paused;
+    if (deps.concurrency) this.scheduler = new KeyedScheduler(deps.concurrency.keys);
     this.ready = new Promise((resolve) => {
       this.markReady = resolve;
     });
     this.done = this.loop();
+  }
+
+  /** What a commit stores: the offset after the last record handled, below any still in flight. */
+  get processed(): bigint | undefined {
+    return this.inFlight.lowest() ?? this.delivered;
   }
 
   get epoch(): number {
@@ -158,6 +175,7 @@ export class PartitionFetcher {
       }
     }
     this.markReady();
+    await this.scheduler?.idle(); // concurrent handlers finish before the partition is let go
   }
 
   /** The committed offset, else the `from` policy. */
@@ -168,7 +186,7 @@ export class PartitionFetcher {
     const start = committed?.offset ?? (await this.startFrom());
     this.committed = committed?.offset;
     this.position = start;
-    this.processed = start;
+    this.delivered = start;
   }
 
   private async startFrom(): Promise<bigint> {
@@ -211,8 +229,9 @@ export class PartitionFetcher {
   }
 
   private advanceTo(offset: bigint): void {
+    if (this.failed) return; // a concurrent failure moved the position back; it stays there
     this.position = offset;
-    this.processed = offset;
+    this.delivered = offset;
   }
 
   /** Delivers one record; false when it failed and the partition is now paused at it. */
@@ -232,6 +251,7 @@ export class PartitionFetcher {
       highWatermark,
       commit: () => this.deps.commit(this, record.offset + 1n),
     };
+    if (this.scheduler) return this.deliverConcurrently(record, ctx, this.scheduler);
     this.busy = { since: Date.now(), topic: this.topic, partition: this.partition };
     try {
       await this.deps.process(record, ctx);
@@ -245,12 +265,55 @@ export class PartitionFetcher {
   }
 
   /**
+   * Starts handling a record beside others of different keys (same key: after the earlier ones),
+   * waiting first for a free slot of the member's in-flight limit (backpressure). A failure pauses
+   * the partition at the failed record; records after it that were already handled are delivered
+   * again on resume (at-least-once).
+   */
+  private async deliverConcurrently(
+    record: LogRecord,
+    ctx: EventContext,
+    scheduler: KeyedScheduler,
+  ): Promise<boolean> {
+    const limit = this.deps.concurrency!.limit;
+    await limit.acquire();
+    this.inFlight.add(record.offset);
+    const key = record.key === null ? null : Buffer.from(record.key).toString('latin1');
+    const { done } = await scheduler.submit(key, async () => {
+      this.busy ??= { since: Date.now(), topic: this.topic, partition: this.partition };
+      await this.deps.process(record, ctx);
+    });
+    void done
+      .then(
+        () => undefined,
+        (err: unknown) => {
+          if (!this.failed || record.offset < (this.position as bigint)) {
+            this.fail(
+              err instanceof DecodeFailure ? err.error : err,
+              record,
+              err instanceof DecodeFailure ? 'decode' : 'handler',
+            );
+            this.abort.abort(); // stop a waiting fetch: the partition is paused now
+          }
+        },
+      )
+      .finally(() => {
+        this.inFlight.remove(record.offset);
+        if (this.inFlight.size === 0) this.busy = undefined;
+        limit.release();
+      });
+    return !this.failed;
+  }
+
+  /**
    * The failure seam: today a failing record pauses its partition at that record; retry and
    * dead-letter policies will decide here instead.
    */
   private fail(error: unknown, record: LogRecord, phase: 'decode' | 'handler'): false {
     this.failed = true;
     this.position = record.offset;
+    // Never commit past the failed record (with concurrency, later records may be done already).
+    if (this.delivered === undefined || record.offset < this.delivered) this.delivered = record.offset;
     this.deps.report(error, { ...this.where(record.offset), phase });
     return false;
   }
@@ -266,7 +329,7 @@ export class PartitionFetcher {
       { cause },
     );
     this.position = target;
-    this.processed = target;
+    this.delivered = target;
     this.deps.report(error, { ...this.where(position), phase: 'offset-reset' });
   }
 }

@@ -111,6 +111,14 @@ export interface ConsumerOptions<D extends EventDefinition = EventDefinition> {
   /** How long a fetch waits for new records at the end of a partition. Default 500 ms. */
   readonly fetchMaxWaitMs?: number;
   /**
+   * Key-level parallelism: up to this many records of different keys are handled at once in each
+   * partition; records with the same key (and keyless records among themselves) stay in offset
+   * order. Commits never pass a record still in flight. Default 1: one record at a time.
+   */
+  readonly keyConcurrency?: number;
+  /** Backpressure: at most this many events in flight across the member's partitions. Default 1000. */
+  readonly maxInFlight?: number;
+  /**
    * Called for handler failures, bad records, offset resets, failed commits and evictions. Default:
    * a line on stderr naming the group, topic, partition and offset.
    */

@@ -29,6 +29,10 @@ export const ErrorCodes = [
   // consumer groups
   'REBALANCE_IN_PROGRESS',
   'NOT_ASSIGNED',
+  // event handling
+  'PERMANENT_FAILURE',
+  // request-reply
+  'REQUEST_TIMEOUT',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];

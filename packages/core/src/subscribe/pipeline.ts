@@ -90,7 +90,8 @@ export class EventPipeline<Tx> {
     let firstFailureAt = prior?.firstFailureAt;
     for (;;) {
       if (config.signal.aborted) throw new Stopping();
-      if (config.breaker) await config.breaker.admit(sleep, config.signal);
+      // admit() rejects only when the subscription stops while it waits out a cool-down.
+      if (config.breaker) await config.breaker.admit(sleep, config.signal).catch(() => undefined);
       if (config.signal.aborted) throw new Stopping();
       const started = performance.now();
       try {

@@ -64,6 +64,8 @@ export async function subscribe<D extends EventDefinition, Tx>(
     from: options.from,
     assignor: options.assignor,
     maxPollIntervalMs: options.maxPollIntervalMs,
+    keyConcurrency: options.keyConcurrency,
+    maxInFlight: options.maxInFlight,
     autoCommit: { intervalMs: options.commitIntervalMs ?? 1000 },
     onError: report,
   };

@@ -71,6 +71,13 @@ export interface SubscribeOptions<D extends EventDefinition = EventDefinition, T
   readonly dedupe?: DedupeStore;
   /** Commit order relative to handling. Default `'at-least-once'`. */
   readonly delivery?: Delivery<Tx>;
+  /**
+   * Key-level parallelism inside each partition: events of different keys handled at once (up to
+   * this many), events of one key in order. Default 1 (strict partition order).
+   */
+  readonly keyConcurrency?: number;
+  /** Backpressure: events in flight across the member's partitions before fetching waits. Default 1000. */
+  readonly maxInFlight?: number;
   /** Pause the subscription for a cool-down after repeated failures instead of burning retries. */
   readonly circuitBreaker?: CircuitBreakerOptions;
   /** How often processed offsets are committed (at-least-once). Default 1000 ms. */

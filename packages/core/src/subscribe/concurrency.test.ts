@@ -1,0 +1,98 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Bus } from '../bus/bus.js';
+import { gate, memoryBus, nOf, orders } from '../bus/test-support/fixtures.js';
+import { waitFor } from '../testing/wait-for.js';
+import type { Subscription } from './types.js';
+
+describe('subscribe with key-level parallelism', () => {
+  let bus: Bus;
+  let sub: Subscription | undefined;
+  afterEach(async () => {
+    await sub?.stop({ timeoutMs: 1000 });
+    await bus.close();
+  });
+
+  async function setup() {
+    bus = memoryBus().bus;
+    await bus.createTopic('orders', { partitions: 1 });
+  }
+
+  it('handles different keys at once and each key in order', async () => {
+    await setup();
+    const running = new Map<string, number>();
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    let overlaps = 0;
+    const perKey = new Map<string, number[]>();
+    sub = await bus.subscribe({
+      group: 'g',
+      topics: ['orders'],
+      from: 'earliest',
+      keyConcurrency: 4,
+      handler: async (event, ctx) => {
+        const key = Buffer.from(ctx.key!).toString();
+        if ((running.get(key) ?? 0) !== 0) overlaps++; // two of one key at once
+        running.set(key, 1);
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((r) => setTimeout(r, 2));
+        perKey.set(key, [...(perKey.get(key) ?? []), nOf(event)]);
+        concurrent--;
+        running.set(key, 0);
+      },
+    });
+    await bus.publishBatch(orders(40, 4));
+    await waitFor(() => [...perKey.values()].reduce((n, l) => n + l.length, 0) === 40);
+    expect(overlaps).toBe(0);
+    expect(maxConcurrent).toBeGreaterThan(1);
+    expect(maxConcurrent).toBeLessThanOrEqual(4);
+    for (const list of perKey.values()) expect(list).toEqual([...list].sort((a, b) => a - b));
+  });
+
+  it('never commits past a record still in flight', async () => {
+    await setup();
+    const held = gate();
+    const done: number[] = [];
+    sub = await bus.subscribe({
+      group: 'g',
+      topics: ['orders'],
+      from: 'earliest',
+      keyConcurrency: 8,
+      commitIntervalMs: 10,
+      handler: async (event) => {
+        if (nOf(event) === 0) await held.promise;
+        done.push(nOf(event));
+      },
+    });
+    await bus.publishBatch(orders(6, 6)); // six different keys
+    await waitFor(() => done.length === 5);
+    await new Promise((r) => setTimeout(r, 50)); // several commit intervals
+    expect((await bus.log.fetchOffsets('g', 'orders'))[0]?.offset ?? 0n).toBe(0n);
+    held.open();
+    await waitFor(async () => (await bus.log.fetchOffsets('g', 'orders'))[0]?.offset === 6n);
+  });
+
+  it('stops fetching when maxInFlight events are in flight (backpressure)', async () => {
+    await setup();
+    let concurrent = 0;
+    let maxConcurrent = 0;
+    let handled = 0;
+    sub = await bus.subscribe({
+      group: 'g',
+      topics: ['orders'],
+      from: 'earliest',
+      keyConcurrency: 16,
+      maxInFlight: 3,
+      handler: async () => {
+        concurrent++;
+        maxConcurrent = Math.max(maxConcurrent, concurrent);
+        await new Promise((r) => setTimeout(r, 2));
+        concurrent--;
+        handled++;
+      },
+    });
+    await bus.publishBatch(orders(30, 30));
+    await waitFor(() => handled === 30);
+    expect(maxConcurrent).toBe(3);
+  });
+});
