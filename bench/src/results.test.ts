@@ -49,3 +49,17 @@ describe('compareToTributary', () => {
     expect(rows[3]?.tributary_advantage).toBeUndefined();
   });
 });
+
+describe('compareToTributary in consumer.process', () => {
+  it('compares rows of the same mode whatever their concurrency', () => {
+    const base = { suite: 'consumer.process', batch: null };
+    const rows = [
+      row({ ...base, mode: 'at-least-once', concurrency: 1, events_per_s: 300 }),
+      row({ ...base, mode: 'exactly-once', concurrency: 1, events_per_s: 60 }),
+      row({ ...base, system: 'bullmq', mode: 'at-least-once', concurrency: 50, events_per_s: 50 }),
+      row({ ...base, system: 'bullmq', mode: 'at-least-once, 1% fail once', concurrency: 50 }),
+    ];
+    compareToTributary(rows);
+    expect(rows.map((r) => r.tributary_advantage)).toEqual([1, 1, 6, undefined]);
+  });
+});

@@ -12,8 +12,13 @@ export interface ResultRow {
   readonly p99_ms: number | null;
   /** Events per publish call. */
   readonly batch: number | null;
-  /** Publishers running at once. */
+  /** Publishers (or, in `consumer.process`, handlers) running at once. */
   readonly concurrency: number | null;
+  /**
+   * `consumer.process`: the delivery guarantee and failure injection of the row (e.g.
+   * `at-least-once`); rows are compared with Tributary's row of the same mode.
+   */
+  readonly mode?: string;
   /** Mean JSON size of one event's data (identical for every system). */
   readonly event_bytes: number;
   /** Peak resident set size of the measuring process, MB (`log.memory`). */
@@ -24,7 +29,7 @@ export interface ResultRow {
   readonly note?: string;
   /** Server or library version. */
   readonly system_version?: string;
-  /** Events measured (publish/e2e) or held by the log being read (consume/memory). */
+  /** Events measured (publish/e2e), held by the log being read (consume/memory), or handled (consumer.process). */
   readonly events?: number;
   /** `log.e2e`: the fixed publish rate, events/s. */
   readonly rate?: number;
@@ -38,16 +43,19 @@ export interface ResultRow {
 /** What a measured row adds to its suite/system/shape. */
 export type Measured = Omit<ResultRow, 'suite' | 'system' | 'batch' | 'concurrency' | 'event_bytes'>;
 
-/** Fills `tributary_advantage` on every row that has a Tributary row of the same suite and shape. */
+/**
+ * Fills `tributary_advantage` on every row that has a Tributary row of the same suite and shape:
+ * the same mode when the row has one (each system then runs at its own concurrency), else the
+ * same batch and concurrency.
+ */
 export function compareToTributary(rows: ResultRow[]): void {
+  const sameShape = (a: ResultRow, b: ResultRow) =>
+    a.mode !== undefined || b.mode !== undefined
+      ? a.mode === b.mode
+      : a.batch === b.batch && a.concurrency === b.concurrency;
   for (const row of rows) {
     const trib = rows.find(
-      (r) =>
-        r.system === 'tributary' &&
-        r.suite === row.suite &&
-        r.batch === row.batch &&
-        r.concurrency === row.concurrency &&
-        !r.skipped,
+      (r) => r.system === 'tributary' && r.suite === row.suite && sameShape(r, row) && !r.skipped,
     );
     if (!trib || row.skipped) continue;
     if (row.suite === 'log.e2e') {

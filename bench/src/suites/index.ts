@@ -1,4 +1,5 @@
 import { consumeSuite } from './consume.js';
+import { consumerProcessSuite } from './consumer-process.js';
 import { e2eSuite } from './e2e.js';
 import { memorySuite } from './memory.js';
 import { publishSuite } from './publish.js';
@@ -11,5 +12,6 @@ export const SUITES: readonly Suite[] = [
   publishSingleSuite,
   e2eSuite,
   consumeSuite,
+  consumerProcessSuite,
   memorySuite,
 ];

@@ -25,6 +25,8 @@ export interface Suite {
 export interface RowShape {
   readonly batch: number | null;
   readonly concurrency: number | null;
+  /** `consumer.process`: the row's delivery mode; it leads the row's note. */
+  readonly mode?: string;
 }
 
 export function skippedRow(
@@ -44,7 +46,7 @@ export function skippedRow(
     ...shape,
     event_bytes: ctx.eventBytes,
     skipped: true,
-    note: reason,
+    note: shape.mode ? `${shape.mode}: ${reason}` : reason,
   };
 }
 
@@ -68,7 +70,7 @@ export async function measureRow(
   }
   try {
     const measured = await measure(session);
-    const note = [session.note ?? system.note, measured.note].filter(Boolean).join('; ');
+    const note = [shape.mode, session.note ?? system.note, measured.note].filter(Boolean).join('; ');
     return {
       suite,
       system: system.name,

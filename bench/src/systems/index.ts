@@ -1,3 +1,4 @@
+import { bullmq } from './bullmq.js';
 import { disk } from './disk.js';
 import { nats } from './nats.js';
 import { postgres } from './postgres.js';
@@ -6,5 +7,5 @@ import { sqlite } from './sqlite.js';
 import { tributary } from './tributary.js';
 import type { BenchSystem } from './types.js';
 
-/** Every system, in table order: Tributary first, the physical ceiling last. */
-export const SYSTEMS: readonly BenchSystem[] = [tributary, nats, redis, sqlite, postgres, disk];
+/** Every system, in table order: Tributary first, the physical ceiling, then peers of one suite. */
+export const SYSTEMS: readonly BenchSystem[] = [tributary, nats, redis, sqlite, postgres, disk, bullmq];

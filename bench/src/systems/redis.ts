@@ -2,12 +2,12 @@ import { Redis } from 'ioredis';
 import { orderJson } from '../events.js';
 import { type BenchSystem, type SystemSession, SystemUnavailable } from './types.js';
 
-const url = process.env.TRIB_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
+export const redisUrl = process.env.TRIB_BENCH_REDIS_URL ?? 'redis://127.0.0.1:6379';
 let keys = 0;
 
 /** A connection that fails fast instead of retrying forever when the server is down. */
-async function connectOrSkip(): Promise<Redis> {
-  const redis = new Redis(url, {
+export async function connectOrSkip(): Promise<Redis> {
+  const redis = new Redis(redisUrl, {
     lazyConnect: true,
     connectTimeout: 2000,
     maxRetriesPerRequest: 1,
@@ -22,12 +22,12 @@ async function connectOrSkip(): Promise<Redis> {
     return redis;
   } catch (err) {
     redis.disconnect();
-    throw new SystemUnavailable(`Redis at ${url} unreachable: ${(cause ?? (err as Error)).message}`);
+    throw new SystemUnavailable(`Redis at ${redisUrl} unreachable: ${(cause ?? (err as Error)).message}`);
   }
 }
 
 /** What the server does about durability, read from its config rather than assumed. */
-async function durabilityNote(redis: Redis): Promise<string> {
+export async function durabilityNote(redis: Redis): Promise<string> {
   const [, appendonly] = (await redis.config('GET', 'appendonly')) as string[];
   if (appendonly !== 'yes') return 'appendonly no: acked events are in memory only, nothing fsynced';
   const [, fsync] = (await redis.config('GET', 'appendfsync')) as string[];

@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { type Order, orderSchema } from '../events.js';
+import { processNote, startProcessing } from './tributary-process.js';
 import { type BenchSystem, type SystemSession, SystemUnavailable } from './types.js';
 
 /** The topic every Tributary session writes; one partition, as the peers' single stream/table. */
@@ -21,7 +22,7 @@ export async function loadTributary() {
 /**
  * Tributary, embedded (`file:`): events built with `defineEvent(...).create(data)` (schema check +
  * CloudEvents envelope), published with `bus.publishBatch` / `bus.publish` to a topic with fsync
- * `always`, consumed through a consumer group, read back through the Log port.
+ * `always`, consumed through a consumer group or `bus.subscribe`, read back through the Log port.
  */
 export const tributary: BenchSystem = {
   name: 'tributary',
@@ -46,6 +47,10 @@ export const tributary: BenchSystem = {
         const consumer = bus.consumer({ group: 'bench-e2e', topics: [TOPIC], from: 'earliest' });
         stops.push(() => consumer.stop());
         await consumer.run({ eachEvent: () => listener(1) }); // resolves once partitions are held
+      },
+      async process(options) {
+        stops.push(...(await startProcessing(bus, OrderPlaced, TOPIC, dir, options)));
+        return processNote(options);
       },
       async readAll() {
         let read = 0;

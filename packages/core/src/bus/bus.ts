@@ -10,6 +10,9 @@ import type { EventDefinition, EventOf } from './events-api.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import type { GroupSnapshot } from './group-state.js';
 import { Producer } from './producer.js';
+import { Requester } from '../request-reply/requester.js';
+import { sendReply } from '../request-reply/send-reply.js';
+import type { RequestOptions } from '../request-reply/types.js';
 import { TopicMetadata } from './topic-metadata.js';
 import type {
   BatchEntry,
@@ -46,6 +49,7 @@ export class Bus {
   private readonly clientId: string;
   private members = 0;
   private closing: Promise<void> | undefined;
+  private requester: Requester | undefined;
 
   constructor(log: Log, options: BusOptions = {}) {
     this.log = log;
@@ -66,6 +70,23 @@ export class Bus {
   ): Promise<Subscription> {
     this.assertOpen('subscribe');
     return subscribe(this, options);
+  }
+
+  /**
+   * Request-reply over events: publishes `command` with a `replyto` extension naming the reply
+   * topic and resolves with the reply (matched by causation/correlation id). Rejects with
+   * `REQUEST_TIMEOUT` when none arrives within `timeoutMs`; a late reply is dropped and counted.
+   */
+  request(command: CloudEvent, options?: RequestOptions): Promise<CloudEvent> {
+    this.assertOpen('request');
+    this.requester ??= new Requester(this, { clientId: this.clientId });
+    return this.requester.request(command, options);
+  }
+
+  /** Publishes `reply` to the `replyto` topic of `request`, carrying its correlation and causation. */
+  reply(request: CloudEvent, reply: CloudEvent): Promise<PublishResult> {
+    this.assertOpen('reply');
+    return sendReply(this, request, reply);
   }
 
   /** Creates a topic (a pass-through to the log). Rejects with `TOPIC_EXISTS` when it exists. */
@@ -131,6 +152,7 @@ export class Bus {
   }
 
   private async shutdown(): Promise<void> {
+    await this.requester?.close();
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.coordinator.close();
     await this.log.close();

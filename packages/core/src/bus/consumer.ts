@@ -9,7 +9,7 @@ import type { BusyHandler, GroupMember, OwnedPartition } from './group-member.js
 import { InFlightLimit } from './in-flight.js';
 import { DecodeFailure, PartitionFetcher } from './partition-fetcher.js';
 import type { TopicMetadata } from './topic-metadata.js';
-import type { ConsumerErrorContext, EventContext, RunOptions } from './types.js';
+import type { BatchContext, ConsumerErrorContext, EventContext, RunOptions } from './types.js';
 
 /** What a consumer needs from its bus. */
 export interface ConsumerDeps {
@@ -38,8 +38,9 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
   private state: State = 'idle';
   private member: Member | undefined;
   private process: ((record: LogRecord, ctx: EventContext) => Promise<void>) | undefined;
-  /** Running with `eachRecord`: every record is handed over as is. */
+  /** Running with `eachRecord`/`eachRecordBatch`: every record is handed over as is. */
   private rawRecords = false;
+  private processBatch: ((records: readonly LogRecord[], ctx: BatchContext) => Promise<void>) | undefined;
   private readonly fetchers = new Map<string, PartitionFetcher>();
   /** `topic` (whole topic) or `topic:partition` entries paused by the user. */
   private readonly pausedByUser = new Set<string>();
@@ -116,14 +117,19 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
   }
 
   private processorFor(options: RunOptions<E>): (record: LogRecord, ctx: EventContext) => Promise<void> {
-    const { eachEvent, eachRecord } = options ?? {};
+    const { eachEvent, eachRecord, eachRecordBatch } = options ?? {};
+    if (typeof eachRecordBatch === 'function' && eachEvent === undefined && eachRecord === undefined) {
+      this.rawRecords = true;
+      this.processBatch = async (records, ctx) => eachRecordBatch(records, ctx);
+      return async () => {}; // unused: batches go through processBatch
+    }
     if (typeof eachRecord === 'function' && eachEvent === undefined) {
       this.rawRecords = true;
       return async (record, ctx) => eachRecord(record, ctx);
     }
     if (typeof eachEvent !== 'function' || eachRecord !== undefined) {
       throw invalidArgument(
-        'consumer.run expects { eachEvent: async (event, ctx) => { ... } } or { eachRecord: async (record, ctx) => { ... } }.',
+        'consumer.run expects one of { eachEvent: async (event, ctx) => {} }, { eachRecord: async (record, ctx) => {} } or { eachRecordBatch: async (records, ctx) => {} }.',
       );
     }
     return async (record, ctx) => {
@@ -264,6 +270,7 @@ export class Consumer<E extends CloudEvent = CloudEvent> {
           maxBytesPerFetch: this.options.maxBytesPerFetch,
           accepts: this.rawRecords ? acceptAll : this.accepts,
           process: this.process as (record: LogRecord, ctx: EventContext) => Promise<void>,
+          processBatch: this.processBatch,
           commit: (f, offset) => this.commitOne(f, offset),
           report: (error, ctx) => this.options.onError(error, ctx),
           concurrency:

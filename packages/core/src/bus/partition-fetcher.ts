@@ -3,7 +3,7 @@ import type { Log, LogRecord } from '../ports/log.js';
 import { KeyedScheduler } from '../reliability/keyed-scheduler.js';
 import type { BusyHandler, OwnedPartition } from './group-member.js';
 import { type InFlightLimit, InFlightOffsets } from './in-flight.js';
-import type { ConsumerErrorContext, EventContext, StartFrom } from './types.js';
+import type { BatchContext, ConsumerErrorContext, EventContext, StartFrom } from './types.js';
 
 /** What a {@link PartitionFetcher} needs from its consumer. */
 export interface FetcherDeps {
@@ -21,6 +21,11 @@ export interface FetcherDeps {
    * here is reported with phase `decode`, anything else with phase `handler`.
    */
   readonly process: (record: LogRecord, ctx: EventContext) => Promise<void>;
+  /**
+   * Batch mode (instead of `process`): all accepted records of one fetch at once. A throw pauses
+   * the partition at the batch's first record (the whole batch is delivered again on resume).
+   */
+  readonly processBatch?: (records: readonly LogRecord[], ctx: BatchContext) => Promise<void>;
   /** Commits `offset` (next to consume) for this fetcher's partition. */
   readonly commit: (fetcher: PartitionFetcher, offset: bigint) => Promise<void>;
   readonly report: (error: unknown, ctx: ConsumerErrorContext) => void;
@@ -218,11 +223,15 @@ export class PartitionFetcher {
       else await new Promise((resolve) => setImmediate(resolve));
       return;
     }
-    for (const record of result.records) {
-      if (this.stopping || this.isPaused()) return;
-      if (record.offset < position) continue;
-      if (!(await this.deliver(record, result.highWatermark))) return;
-      this.advanceTo(record.offset + 1n);
+    if (this.deps.processBatch) {
+      if (!(await this.deliverBatch(result.records, position, result.highWatermark, this.deps.processBatch))) return;
+    } else {
+      for (const record of result.records) {
+        if (this.stopping || this.isPaused()) return;
+        if (record.offset < position) continue;
+        if (!(await this.deliver(record, result.highWatermark))) return;
+        this.advanceTo(record.offset + 1n);
+      }
     }
     // Everything delivered: step over any gap the log reports (e.g. control records).
     if (result.nextOffset > (this.position as bigint)) this.advanceTo(result.nextOffset);
@@ -261,6 +270,42 @@ export class PartitionFetcher {
     } finally {
       this.busy = undefined;
     }
+    return true;
+  }
+
+  /** Delivers the accepted records of one fetch as one batch; false when it failed (paused). */
+  private async deliverBatch(
+    fetched: readonly LogRecord[],
+    position: bigint,
+    highWatermark: bigint,
+    processBatch: (records: readonly LogRecord[], ctx: BatchContext) => Promise<void>,
+  ): Promise<boolean> {
+    const records: LogRecord[] = [];
+    for (const record of fetched) {
+      if (record.offset < position) continue;
+      try {
+        if (this.deps.accepts(record)) records.push(record);
+      } catch (err) {
+        return this.fail(err, record, 'decode');
+      }
+    }
+    const last = fetched[fetched.length - 1];
+    if (records.length > 0) {
+      this.busy = { since: Date.now(), topic: this.topic, partition: this.partition };
+      try {
+        await processBatch(records, {
+          topic: this.topic,
+          partition: this.partition,
+          highWatermark,
+          commit: (offset) => this.deps.commit(this, offset),
+        });
+      } catch (err) {
+        return this.fail(err, records[0]!, 'handler');
+      } finally {
+        this.busy = undefined;
+      }
+    }
+    if (last !== undefined) this.advanceTo(last.offset + 1n);
     return true;
   }
 

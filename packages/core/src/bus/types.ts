@@ -131,6 +131,19 @@ export type EachEvent<E extends CloudEvent = CloudEvent> = (
   ctx: EventContext,
 ) => Promise<void> | void;
 
+/** What a batch handler gets with each batch (the records of one fetch of one partition). */
+export interface BatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's latest offset when the batch was fetched. */
+  readonly highWatermark: bigint;
+  /** Commits `offset` (the next offset to consume) for this partition, now. */
+  commit(offset: bigint): Promise<void>;
+}
+
+/** The raw-batch handler of `consumer.run`. */
+export type EachRecordBatch = (records: readonly LogRecord[], ctx: BatchContext) => Promise<void> | void;
+
 /** The raw-record handler of `consumer.run`: no decoding, no filtering by event type. */
 export type EachRecord = (record: LogRecord, ctx: EventContext) => Promise<void> | void;
 
@@ -140,6 +153,7 @@ export type RunOptions<E extends CloudEvent = CloudEvent> =
       /** Called once per event, one at a time per partition, in offset order. */
       readonly eachEvent: EachEvent<E>;
       readonly eachRecord?: undefined;
+      readonly eachRecordBatch?: undefined;
     }
   | {
       /**
@@ -148,6 +162,13 @@ export type RunOptions<E extends CloudEvent = CloudEvent> =
        */
       readonly eachRecord: EachRecord;
       readonly eachEvent?: undefined;
+      readonly eachRecordBatch?: undefined;
+    }
+  | {
+      /** Called with the records of each fetch of a partition, batches in offset order. */
+      readonly eachRecordBatch: EachRecordBatch;
+      readonly eachEvent?: undefined;
+      readonly eachRecord?: undefined;
     };
 
 export type { TopicPartition };

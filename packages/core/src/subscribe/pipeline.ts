@@ -62,30 +62,56 @@ export class EventPipeline<Tx> {
   constructor(private readonly config: PipelineConfig<Tx>) {}
 
   async process(record: LogRecord, ctx: EventContext, prior?: PriorFailures): Promise<void> {
+    const event = await this.prepare(record, ctx, prior);
+    if (event === undefined) return;
+    if (this.config.delivery === 'at-most-once') await ctx.commit();
+    await this.run(record, ctx, event, prior);
+  }
+
+  /**
+   * Filters, decodes, validates and dedupes a record: the event to handle, or undefined when there
+   * is nothing to do (another type, a duplicate, or a bad record now dead-lettered).
+   */
+  async prepare(record: LogRecord, ctx: EventContext, prior?: PriorFailures): Promise<CloudEvent | undefined> {
     const { config } = this;
-    const labels = { group: config.group, topic: prior?.origin.topic ?? ctx.topic };
     if (config.registry && !prior) {
       const type = eventTypeOf(record);
-      if (type === undefined || !config.registry.has(type)) {
-        // Not a type this subscription handles: skipped, unless it is not an event at all.
-        if (type !== undefined) return;
-      }
+      // Not a type this subscription handles: skipped (a record that is no event at all is not).
+      if (type !== undefined && !config.registry.has(type)) return undefined;
     }
     let event: CloudEvent;
     try {
       const decoded = fromLogRecord(record);
       event = config.registry ? config.registry.parse(decoded) : decoded;
     } catch (err) {
-      config.metrics.failed.inc(labels);
-      return this.giveUp(record, ctx, err, prior, Date.now()); // bad envelopes and schemas never heal
+      config.metrics.failed.inc(this.labels(ctx, prior));
+      await this.giveUp(record, ctx, err, prior, Date.now()); // bad envelopes and schemas never heal
+      return undefined;
     }
     const dedupe = typeof config.delivery === 'object' ? config.delivery.exactlyOnce.dedupe : config.dedupe;
     if (dedupe && (await dedupe.has(config.group, event.id))) {
-      config.metrics.duplicates.inc(labels);
-      return;
+      config.metrics.duplicates.inc(this.labels(ctx, prior));
+      return undefined;
     }
-    if (config.delivery === 'at-most-once') await ctx.commit();
+    return event;
+  }
 
+  /** Records a successful handling (metrics, dedupe mark); `applied` false: a duplicate after all. */
+  async succeeded(event: CloudEvent, ctx: EventContext, applied: boolean, prior?: PriorFailures): Promise<void> {
+    const { config } = this;
+    if (!applied) return config.metrics.duplicates.inc(this.labels(ctx, prior));
+    config.metrics.consumed.inc(this.labels(ctx, prior));
+    if (config.dedupe && typeof config.delivery === 'string') await config.dedupe.mark(config.group, event.id);
+  }
+
+  /**
+   * The handler with its retries: in place (blocking), or parked on a retry topic; dead letter
+   * after the last attempt. `prior` carries earlier failed attempts (retry topics, batches).
+   */
+  async run(record: LogRecord, ctx: EventContext, event: CloudEvent, prior?: PriorFailures): Promise<void> {
+    const { config } = this;
+    const labels = this.labels(ctx, prior);
+    const origin = prior?.origin ?? { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };
     let attempt = (prior?.attempts ?? 0) + 1;
     let firstFailureAt = prior?.firstFailureAt;
     for (;;) {
@@ -95,40 +121,49 @@ export class EventPipeline<Tx> {
       if (config.signal.aborted) throw new Stopping();
       const started = performance.now();
       try {
-        const handled = await this.attempt(event, ctx, attempt);
+        const applied = await this.attempt(event, ctx, attempt);
         config.breaker?.onSuccess();
         config.metrics.processing.observe(labels, (performance.now() - started) / 1000);
-        if (handled) {
-          config.metrics.consumed.inc(labels);
-          if (config.dedupe && typeof config.delivery === 'string')
-            await config.dedupe.mark(config.group, event.id);
-        } else config.metrics.duplicates.inc(labels);
-        return;
+        return this.succeeded(event, ctx, applied, prior);
       } catch (err) {
-        const now = Date.now();
-        firstFailureAt ??= now;
-        config.breaker?.onFailure();
-        config.metrics.failed.inc(labels);
-        if (config.signal.aborted) throw new Stopping();
-        if (isPermanentFailure(err, config.policy.isRetryable) || attempt >= config.policy.maxAttempts) {
-          return this.giveUp(
-            record,
-            ctx,
-            err,
-            { attempts: attempt - 1, firstFailureAt, origin: prior?.origin ?? ctx },
-            now,
-            attempt,
-          );
-        }
-        config.metrics.retried.inc(labels);
-        if (config.park) {
-          const origin = prior?.origin ?? { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };
-          return config.park(record, { attempts: attempt, firstFailureAt, lastFailureAt: now, origin });
-        }
-        await sleep(backoffDelay(config.policy, attempt), config.signal);
+        firstFailureAt ??= Date.now();
+        const failures = { attempts: attempt, firstFailureAt, origin };
+        if ((await this.onFailedAttempt(record, ctx, err, failures)) === 'done') return;
         attempt++;
       }
     }
+  }
+
+  /** Continues after a failure outside `run` (a failed event of a batch): retries, or gives up. */
+  async retryAfterFailure(record: LogRecord, ctx: EventContext, event: CloudEvent, error: unknown, failures: PriorFailures): Promise<void> {
+    if ((await this.onFailedAttempt(record, ctx, error, failures)) === 'again') await this.run(record, ctx, event, failures);
+  }
+
+  /**
+   * After a failed attempt (`failures.attempts` counts it): dead letter when it is permanent or the
+   * last one, park it on a retry topic, or wait out the backoff and answer `again`.
+   */
+  private async onFailedAttempt(record: LogRecord, ctx: EventContext, error: unknown, failures: PriorFailures): Promise<'again' | 'done'> {
+    const { config } = this;
+    const now = Date.now();
+    config.breaker?.onFailure();
+    config.metrics.failed.inc(this.labels(ctx, failures));
+    if (config.signal.aborted) throw new Stopping();
+    if (isPermanentFailure(error, config.policy.isRetryable) || failures.attempts >= config.policy.maxAttempts) {
+      await this.giveUp(record, ctx, error, failures, now);
+      return 'done';
+    }
+    config.metrics.retried.inc(this.labels(ctx, failures));
+    if (config.park) {
+      await config.park(record, { ...failures, lastFailureAt: now });
+      return 'done';
+    }
+    await sleep(backoffDelay(config.policy, failures.attempts), config.signal);
+    return 'again';
+  }
+
+  private labels(ctx: EventContext, prior?: PriorFailures) {
+    return { group: this.config.group, topic: prior?.origin.topic ?? ctx.topic };
   }
 
   /** One call of the handler; false when an exactly-once store found the event already applied. */
@@ -158,22 +193,24 @@ export class EventPipeline<Tx> {
     return outcome.applied;
   }
 
-  /** The last attempt failed (or the failure is permanent): dead letter, or pause at the record. */
+  /**
+   * The last attempt failed (or the failure is permanent): dead letter, or pause at the record.
+   * `failures` counts every attempt made, including the one that just failed.
+   */
   private async giveUp(
     record: LogRecord,
     ctx: EventContext,
     error: unknown,
-    prior: PriorFailures | undefined,
+    failures: PriorFailures | undefined,
     now: number,
-    attempts = (prior?.attempts ?? 0) + 1,
   ): Promise<void> {
     const { config } = this;
     if (!config.deadLetter) throw error;
-    const origin = prior?.origin ?? { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };
+    const origin = failures?.origin ?? { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };
     const failure: FailureInfo = {
       error: describeFailure(error),
-      attempts,
-      firstFailureAt: prior?.firstFailureAt ?? now,
+      attempts: Math.max(1, failures?.attempts ?? 1),
+      firstFailureAt: failures?.firstFailureAt ?? now,
       lastFailureAt: now,
       topic: origin.topic,
       partition: origin.partition,

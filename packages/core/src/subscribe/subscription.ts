@@ -1,6 +1,6 @@
 import type { Bus } from '../bus/bus.js';
 import type { Consumer } from '../bus/consumer.js';
-import { type EventDefinition, EventRegistry } from '../bus/events-api.js';
+import { type EventDefinition, type EventOf, EventRegistry } from '../bus/events-api.js';
 import type { ConsumerErrorContext } from '../bus/types.js';
 import type { CloudEvent } from '../envelope/types.js';
 import { invalidArgument } from '../errors/errors.js';
@@ -10,6 +10,7 @@ import { CircuitBreaker } from '../reliability/circuit-breaker.js';
 import { resolveRetryPolicy } from '../reliability/retry-policy.js';
 import { EventPipeline, Stopping } from './pipeline.js';
 import { ensureRetryTopics, parkOnRetryTopic, retryFromTopic } from './retry-topics.js';
+import { batchProcessor, singleFromBatch } from './batch.js';
 import type { SubscribeOptions, Subscription, SubscriptionHandler } from './types.js';
 
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
@@ -19,9 +20,10 @@ export async function subscribe<D extends EventDefinition, Tx>(
   bus: Bus,
   options: SubscribeOptions<D, Tx>,
 ): Promise<Subscription> {
-  if (typeof options?.handler !== 'function') {
+  const { handler, batchHandler } = options ?? {};
+  if ((typeof handler === 'function') === (typeof batchHandler === 'function')) {
     throw invalidArgument(
-      'bus.subscribe expects { group, topics | events, handler: async (event, ctx) => { ... } }.',
+      'bus.subscribe expects { group, topics | events } and exactly one of handler: async (event, ctx) => {} or batchHandler: async (events, ctx) => {}.',
     );
   }
   const { group } = options;
@@ -31,6 +33,9 @@ export async function subscribe<D extends EventDefinition, Tx>(
     throw invalidArgument(`retryMode must be "blocking" or "topics", got ${JSON.stringify(retryMode)}.`);
   }
   const delivery = options.delivery ?? 'at-least-once';
+  if (batchHandler && typeof delivery === 'object') {
+    throw invalidArgument('A batchHandler cannot use exactly-once delivery: its transaction is per event; use handler.');
+  }
   if (
     typeof delivery === 'string'
       ? delivery !== 'at-least-once' && delivery !== 'at-most-once'
@@ -49,7 +54,9 @@ export async function subscribe<D extends EventDefinition, Tx>(
     log: bus.log,
     group,
     registry: events === undefined ? undefined : new EventRegistry(events),
-    handler: options.handler as SubscriptionHandler<CloudEvent, Tx>,
+    handler: batchHandler
+      ? singleFromBatch<Tx, EventOf<D>>(batchHandler)
+      : (handler as SubscriptionHandler<CloudEvent, Tx>),
     policy,
     deadLetter: options.deadLetter ?? true,
     dedupe: options.dedupe,
@@ -73,15 +80,24 @@ export async function subscribe<D extends EventDefinition, Tx>(
   try {
     const main = bus.consumer({ ...common, group, topics: options.topics, events });
     consumers.push(main);
-    await main.run({
-      eachRecord: (record, ctx) => {
-        lag.set(
-          { group, topic: ctx.topic, partition: String(ctx.partition) },
-          Number(ctx.highWatermark - ctx.offset - 1n),
-        );
-        return pipeline.process(record, ctx);
-      },
-    });
+    const setLag = (topic: string, partition: number, behind: bigint) =>
+      lag.set({ group, topic, partition: String(partition) }, Number(behind));
+    if (batchHandler) {
+      const processBatch = batchProcessor(pipeline, batchHandler, stopping.signal, delivery === 'at-most-once');
+      await main.run({
+        eachRecordBatch: (records, ctx) => {
+          setLag(ctx.topic, ctx.partition, ctx.highWatermark - records[records.length - 1]!.offset - 1n);
+          return processBatch(records, ctx);
+        },
+      });
+    } else {
+      await main.run({
+        eachRecord: (record, ctx) => {
+          setLag(ctx.topic, ctx.partition, ctx.highWatermark - ctx.offset - 1n);
+          return pipeline.process(record, ctx);
+        },
+      });
+    }
     if (retryMode === 'topics' && policy.maxAttempts > 1) {
       // Retries are consumed by a group of their own, from the start of the retry topics.
       const topics = await ensureRetryTopics(bus, group, policy);

@@ -30,6 +30,29 @@ export type SubscriptionHandler<E extends CloudEvent, Tx> = (
   ctx: SubscriptionContext<Tx>,
 ) => Promise<void> | void;
 
+/** What a batch handler gets with each batch. */
+export interface SubscriptionBatchContext {
+  readonly topic: string;
+  readonly partition: number;
+  /** The partition's latest offset when the batch was fetched. */
+  readonly highWatermark: bigint;
+  readonly signal: AbortSignal;
+}
+
+/**
+ * What a batch handler reports: the events that failed, each retried on its own (then
+ * dead-lettered like any event); the others count as handled. Throwing fails the whole batch.
+ */
+export interface BatchResult<E extends CloudEvent> {
+  readonly failed?: readonly { readonly event: E; readonly error: unknown }[];
+}
+
+/** A handler of the events of one partition fetched together, in offset order. */
+export type SubscriptionBatchHandler<E extends CloudEvent> = (
+  events: readonly E[],
+  ctx: SubscriptionBatchContext,
+) => Promise<BatchResult<E> | undefined | void> | BatchResult<E> | undefined | void;
+
 /**
  * When offsets are committed relative to handling:
  * - `at-most-once`: committed before the handler runs (a crash mid-handler loses the event);
@@ -49,7 +72,14 @@ export interface SubscribeOptions<D extends EventDefinition = EventDefinition, T
   readonly topics?: readonly string[];
   /** Only these types are delivered (others in the topics are skipped), each validated first. */
   readonly events?: readonly D[];
-  readonly handler: SubscriptionHandler<EventOf<D>, Tx>;
+  /** Called once per event. Exactly one of `handler` and `batchHandler` is required. */
+  readonly handler?: SubscriptionHandler<EventOf<D>, Tx>;
+  /**
+   * Called with the events of each fetch of a partition at once (not with exactly-once delivery).
+   * Failed events (reported in the result, or all of them when it throws) are retried one by one
+   * through `batchHandler([event])`, then dead-lettered.
+   */
+  readonly batchHandler?: SubscriptionBatchHandler<EventOf<D>>;
   /** Start position without a committed offset. Default `'latest'`. */
   readonly from?: StartFrom;
   readonly assignor?: AssignorName | Assignor;
