@@ -13,10 +13,13 @@ export { createBus } from './bus/bus.js';
 export type { Consumer } from './bus/consumer.js';
 export type { GroupSnapshot, MemberSnapshot } from './bus/group-state.js';
 export type {
+  BatchContext,
   BatchEntry,
   ConsumerErrorContext,
   ConsumerOptions,
   EachEvent,
+  EachRecord,
+  EachRecordBatch,
   EventContext,
   PublishBatchOptions,
   PublishOptions,
@@ -70,6 +73,7 @@ export { noopMetrics } from './metrics/noop-metrics.js';
 export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
 export type { DedupeOptions, DedupeStore } from './ports/dedupe.js';
 export { DEFAULT_DEDUPE_OPTIONS } from './ports/dedupe.js';
+export type { ExactlyOnceKey, ExactlyOnceStore } from './ports/exactly-once.js';
 export type {
   AppendResult,
   CommittedOffset,
@@ -99,3 +103,16 @@ export { Requester } from './request-reply/requester.js';
 export { sendReply } from './request-reply/send-reply.js';
 export type { RequesterOptions, RequestOptions, RequestReplyBus } from './request-reply/types.js';
 export { DEFAULT_REPLY_TOPIC, REPLY_TO_EXTENSION } from './request-reply/types.js';
+export { retryTopic } from './subscribe/retry-topics.js';
+export type { ShutdownOptions, Stoppable } from './subscribe/signals.js';
+export { shutdownOnSignals } from './subscribe/signals.js';
+export type {
+  BatchResult,
+  Delivery,
+  SubscribeOptions,
+  Subscription,
+  SubscriptionBatchContext,
+  SubscriptionBatchHandler,
+  SubscriptionContext,
+  SubscriptionHandler,
+} from './subscribe/types.js';

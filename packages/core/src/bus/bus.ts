@@ -1,6 +1,9 @@
 import type { CloudEvent } from '../envelope/types.js';
 import { invalidArgument, TributaryError } from '../errors/errors.js';
 import type { Log, TopicConfig, TopicDescription } from '../ports/log.js';
+import { Requester } from '../request-reply/requester.js';
+import { sendReply } from '../request-reply/send-reply.js';
+import type { RequestOptions } from '../request-reply/types.js';
 import { subscribe } from '../subscribe/subscription.js';
 import type { SubscribeOptions, Subscription } from '../subscribe/types.js';
 import { resolveTopicConfig } from '../topics/topic-config.js';
@@ -10,9 +13,6 @@ import type { EventDefinition, EventOf } from './events-api.js';
 import { GroupCoordinator } from './group-coordinator.js';
 import type { GroupSnapshot } from './group-state.js';
 import { Producer } from './producer.js';
-import { Requester } from '../request-reply/requester.js';
-import { sendReply } from '../request-reply/send-reply.js';
-import type { RequestOptions } from '../request-reply/types.js';
 import { TopicMetadata } from './topic-metadata.js';
 import type {
   BatchEntry,

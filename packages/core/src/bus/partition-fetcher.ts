@@ -224,7 +224,8 @@ export class PartitionFetcher {
       return;
     }
     if (this.deps.processBatch) {
-      if (!(await this.deliverBatch(result.records, position, result.highWatermark, this.deps.processBatch))) return;
+      if (!(await this.deliverBatch(result.records, position, result.highWatermark, this.deps.processBatch)))
+        return;
     } else {
       for (const record of result.records) {
         if (this.stopping || this.isPaused()) return;

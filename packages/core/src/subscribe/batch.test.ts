@@ -84,7 +84,9 @@ describe('request-reply over the bus', () => {
   it('rejects with REQUEST_TIMEOUT when nobody answers', async () => {
     bus = memoryBus({ autoCreateTopics: true }).bus;
     await bus.createTopic('orders');
-    await expect(bus.request(OrderPlaced.create({ orderId: 'o-1', n: 1 }), { timeoutMs: 50 })).rejects.toMatchObject({
+    await expect(
+      bus.request(OrderPlaced.create({ orderId: 'o-1', n: 1 }), { timeoutMs: 50 }),
+    ).rejects.toMatchObject({
       code: 'REQUEST_TIMEOUT',
     });
   });

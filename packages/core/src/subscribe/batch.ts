@@ -10,7 +10,12 @@ export function singleFromBatch<Tx, E extends CloudEvent>(
 ): SubscriptionHandler<CloudEvent, Tx> {
   return async (event, ctx) => {
     // The pipeline validated the event against the definitions E was derived from.
-    const result = await batchHandler([event as E], { topic: ctx.topic, partition: ctx.partition, highWatermark: ctx.highWatermark, signal: ctx.signal });
+    const result = await batchHandler([event as E], {
+      topic: ctx.topic,
+      partition: ctx.partition,
+      highWatermark: ctx.highWatermark,
+      signal: ctx.signal,
+    });
     const failure = result?.failed?.[0];
     if (failure) throw failure.error;
   };
@@ -54,7 +59,11 @@ export function batchProcessor<Tx, E extends CloudEvent>(
         continue;
       }
       const origin = { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };
-      await pipeline.retryAfterFailure(record, ctx, event, failed.get(event), { attempts: 1, firstFailureAt, origin });
+      await pipeline.retryAfterFailure(record, ctx, event, failed.get(event), {
+        attempts: 1,
+        firstFailureAt,
+        origin,
+      });
     }
   };
 }

@@ -8,9 +8,9 @@ import { consumerMetrics } from '../metrics/consumer-metrics.js';
 import { noopMetrics } from '../metrics/noop-metrics.js';
 import { CircuitBreaker } from '../reliability/circuit-breaker.js';
 import { resolveRetryPolicy } from '../reliability/retry-policy.js';
+import { batchProcessor, singleFromBatch } from './batch.js';
 import { EventPipeline, Stopping } from './pipeline.js';
 import { ensureRetryTopics, parkOnRetryTopic, retryFromTopic } from './retry-topics.js';
-import { batchProcessor, singleFromBatch } from './batch.js';
 import type { SubscribeOptions, Subscription, SubscriptionHandler } from './types.js';
 
 const DEFAULT_STOP_TIMEOUT_MS = 30_000;
@@ -34,7 +34,9 @@ export async function subscribe<D extends EventDefinition, Tx>(
   }
   const delivery = options.delivery ?? 'at-least-once';
   if (batchHandler && typeof delivery === 'object') {
-    throw invalidArgument('A batchHandler cannot use exactly-once delivery: its transaction is per event; use handler.');
+    throw invalidArgument(
+      'A batchHandler cannot use exactly-once delivery: its transaction is per event; use handler.',
+    );
   }
   if (
     typeof delivery === 'string'
@@ -83,7 +85,12 @@ export async function subscribe<D extends EventDefinition, Tx>(
     const setLag = (topic: string, partition: number, behind: bigint) =>
       lag.set({ group, topic, partition: String(partition) }, Number(behind));
     if (batchHandler) {
-      const processBatch = batchProcessor(pipeline, batchHandler, stopping.signal, delivery === 'at-most-once');
+      const processBatch = batchProcessor(
+        pipeline,
+        batchHandler,
+        stopping.signal,
+        delivery === 'at-most-once',
+      );
       await main.run({
         eachRecordBatch: (records, ctx) => {
           setLag(ctx.topic, ctx.partition, ctx.highWatermark - records[records.length - 1]!.offset - 1n);
