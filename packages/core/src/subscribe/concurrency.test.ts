@@ -95,4 +95,30 @@ describe('subscribe with key-level parallelism', () => {
     await waitFor(() => handled === 30);
     expect(maxConcurrent).toBe(3);
   });
+
+  it('loses nothing when stopped with events in flight: a new member of the group finishes the rest', async () => {
+    await setup();
+    const handled = new Set<number>();
+    const subscribe = () =>
+      bus.subscribe({
+        group: 'g',
+        topics: ['orders'],
+        from: 'earliest',
+        keyConcurrency: 8,
+        handler: async (event) => {
+          await new Promise((r) => setTimeout(r, 1));
+          handled.add(nOf(event));
+        },
+      });
+    await bus.publishBatch(orders(100, 10));
+    const first = await subscribe();
+    await waitFor(() => handled.size >= 30);
+    await first.stop({ timeoutMs: 5000 });
+    expect(handled.size).toBeLessThan(100);
+    // Every committed event was handled: nothing in flight was committed past.
+    const committed = Number((await bus.log.fetchOffsets('g', 'orders'))[0]?.offset ?? 0n);
+    for (let n = 0; n < committed; n++) expect(handled.has(n), `event ${n}`).toBe(true);
+    sub = await subscribe();
+    await waitFor(() => handled.size === 100);
+  });
 });
