@@ -8,10 +8,21 @@ import { z } from 'zod';
 import { tempDir } from './test-support/harness.js';
 
 const SUBSCRIBER = fileURLToPath(new URL('./test-support/subscriber.ts', import.meta.url));
-const Order = defineEvent('order.placed', { version: 1, schema: z.object({ n: z.number() }), topic: 'orders' });
+const Order = defineEvent('order.placed', {
+  version: 1,
+  schema: z.object({ n: z.number() }),
+  topic: 'orders',
+});
 
 function startSubscriber(dir: string, hangOn?: string) {
-  const args = ['--conditions=@tributary/source', '--import', 'tsx', SUBSCRIBER, dir, ...(hangOn ? [hangOn] : [])];
+  const args = [
+    '--conditions=@tributary/source',
+    '--import',
+    'tsx',
+    SUBSCRIBER,
+    dir,
+    ...(hangOn ? [hangOn] : []),
+  ];
   const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'inherit'] });
   const started: string[] = [];
   const done: string[] = [];
@@ -37,7 +48,10 @@ describe('subscribe, at-least-once, across a crash', () => {
     const victim = events[6]!.id;
 
     const first = startSubscriber(t.dir, victim);
-    await waitFor(() => first.started.includes(victim), { timeoutMs: 20_000, message: 'the handler of event 6 to start' });
+    await waitFor(() => first.started.includes(victim), {
+      timeoutMs: 20_000,
+      message: 'the handler of event 6 to start',
+    });
     first.child.kill('SIGKILL');
     await first.exited;
     expect(first.done).not.toContain(victim);

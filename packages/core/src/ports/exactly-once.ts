@@ -23,6 +23,11 @@ export interface ExactlyOnceStore<Tx> {
    * `{ applied: false }` is returned. When `effect` throws, nothing is written and it rethrows.
    */
   apply<T>(key: ExactlyOnceKey, effect: (tx: Tx) => T): { applied: true; result: T } | { applied: false };
+  /**
+   * Runs `fn` in one transaction: `apply` calls inside it commit together (one durable write for
+   * many events), each still all-or-nothing on its own when its effect throws.
+   */
+  transaction<T>(fn: () => T): T;
   /** The same dedupe records, for checks outside a transaction. */
   readonly dedupe: DedupeStore;
 }

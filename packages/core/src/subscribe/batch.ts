@@ -68,7 +68,7 @@ export function batchProcessor<Tx, E extends CloudEvent>(
   };
 }
 
-function eventContext(record: LogRecord, bctx: BatchContext): EventContext {
+export function eventContext(record: LogRecord, bctx: BatchContext): EventContext {
   return {
     topic: bctx.topic,
     partition: bctx.partition,

@@ -76,6 +76,7 @@ export class EventPipeline<Tx> {
     record: LogRecord,
     ctx: EventContext,
     prior?: PriorFailures,
+    checkDedupe = true,
   ): Promise<CloudEvent | undefined> {
     const { config } = this;
     if (config.registry && !prior) {
@@ -93,7 +94,7 @@ export class EventPipeline<Tx> {
       return undefined;
     }
     const dedupe = typeof config.delivery === 'object' ? config.delivery.exactlyOnce.dedupe : config.dedupe;
-    if (dedupe && (await dedupe.has(config.group, event.id))) {
+    if (checkDedupe && dedupe && (await dedupe.has(config.group, event.id))) {
       config.metrics.duplicates.inc(this.labels(ctx, prior));
       return undefined;
     }
@@ -198,6 +199,20 @@ export class EventPipeline<Tx> {
       await config.handler(event, handlerContext(ctx, attempt, config.signal, undefined as Tx));
       return true;
     }
+    return this.applyExactlyOnce(config.delivery.exactlyOnce, event, ctx, attempt);
+  }
+
+  /**
+   * Applies the handler in the exactly-once store's transaction (a savepoint when called inside
+   * {@link ExactlyOnceStore.transaction}); false when the event was applied before.
+   */
+  applyExactlyOnce(
+    store: ExactlyOnceStore<Tx>,
+    event: CloudEvent,
+    ctx: EventContext,
+    attempt: number,
+  ): boolean {
+    const { config } = this;
     const key = {
       group: config.group,
       eventId: event.id,
@@ -205,7 +220,7 @@ export class EventPipeline<Tx> {
       partition: ctx.partition,
       nextOffset: ctx.offset + 1n,
     };
-    const outcome = config.delivery.exactlyOnce.apply(key, (tx) => {
+    const outcome = store.apply(key, (tx) => {
       const result = config.handler(event, handlerContext(ctx, attempt, config.signal, tx));
       if (result instanceof Promise) {
         result.catch(() => {}); // its outcome cannot count: the transaction is synchronous

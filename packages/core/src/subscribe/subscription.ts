@@ -9,6 +9,7 @@ import { noopMetrics } from '../metrics/noop-metrics.js';
 import { CircuitBreaker } from '../reliability/circuit-breaker.js';
 import { resolveRetryPolicy } from '../reliability/retry-policy.js';
 import { batchProcessor, singleFromBatch } from './batch.js';
+import { exactlyOnceBatchProcessor } from './exactly-once-batch.js';
 import { EventPipeline, Stopping } from './pipeline.js';
 import { ensureRetryTopics, parkOnRetryTopic, retryFromTopic } from './retry-topics.js';
 import type { SubscribeOptions, Subscription, SubscriptionHandler } from './types.js';
@@ -84,7 +85,16 @@ export async function subscribe<D extends EventDefinition, Tx>(
     consumers.push(main);
     const setLag = (topic: string, partition: number, behind: bigint) =>
       lag.set({ group, topic, partition: String(partition) }, Number(behind));
-    if (batchHandler) {
+    if (typeof delivery === 'object') {
+      // Exactly-once: a fetched batch is applied in one store transaction (one commit, not one per event).
+      const processBatch = exactlyOnceBatchProcessor(pipeline, delivery.exactlyOnce);
+      await main.run({
+        eachRecordBatch: (records, ctx) => {
+          setLag(ctx.topic, ctx.partition, ctx.highWatermark - records[records.length - 1]!.offset - 1n);
+          return processBatch(records, ctx);
+        },
+      });
+    } else if (batchHandler) {
       const processBatch = batchProcessor(
         pipeline,
         batchHandler,
