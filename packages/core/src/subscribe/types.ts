@@ -51,6 +51,7 @@ export interface BatchResult<E extends CloudEvent> {
 export type SubscriptionBatchHandler<E extends CloudEvent> = (
   events: readonly E[],
   ctx: SubscriptionBatchContext,
+  // biome-ignore lint/suspicious/noConfusingVoidType: a handler that returns nothing means "all handled"
 ) => Promise<BatchResult<E> | undefined | void> | BatchResult<E> | undefined | void;
 
 /**
