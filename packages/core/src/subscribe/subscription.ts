@@ -75,6 +75,7 @@ export async function subscribe<D extends EventDefinition, Tx>(
     assignor: options.assignor,
     maxPollIntervalMs: options.maxPollIntervalMs,
     keyConcurrency: options.keyConcurrency,
+    maxBytesPerFetch: options.maxBytesPerFetch,
     maxInFlight: options.maxInFlight,
     autoCommit: { intervalMs: options.commitIntervalMs ?? 1000 },
     onError: report,

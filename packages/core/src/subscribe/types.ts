@@ -113,6 +113,8 @@ export interface SubscribeOptions<D extends EventDefinition = EventDefinition, T
   readonly circuitBreaker?: CircuitBreakerOptions;
   /** How often processed offsets are committed (at-least-once). Default 1000 ms. */
   readonly commitIntervalMs?: number;
+  /** Soft byte limit of one fetch per partition (also the size of a batch). Default 1 MiB. */
+  readonly maxBytesPerFetch?: number;
   /** A handler running longer than this makes the member be considered dead. Default 300000. */
   readonly maxPollIntervalMs?: number;
   /** Counters and histograms of the subscription. Default: none. */
