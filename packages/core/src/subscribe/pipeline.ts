@@ -33,6 +33,8 @@ export interface PipelineConfig<Tx> {
   readonly log: Log;
   readonly group: string;
   readonly registry: EventRegistry | undefined;
+  /** Records of types the registry does not know: skipped, or dead-lettered as permanent failures. */
+  readonly unknownTypes: 'skip' | 'dead-letter';
   readonly handler: SubscriptionHandler<CloudEvent, Tx>;
   readonly policy: RetryPolicy;
   readonly deadLetter: boolean;
@@ -81,8 +83,9 @@ export class EventPipeline<Tx> {
     const { config } = this;
     if (config.registry && !prior) {
       const type = eventTypeOf(record);
-      // Not a type this subscription handles: skipped (a record that is no event at all is not).
-      if (type !== undefined && !config.registry.has(type)) return undefined;
+      // Not a type this subscription handles (a record that is no event at all fails decoding below).
+      if (type !== undefined && !config.registry.has(type) && config.unknownTypes === 'skip')
+        return undefined;
     }
     let event: CloudEvent;
     try {

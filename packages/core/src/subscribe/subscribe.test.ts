@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
-import { errorSink, gate, memoryBus, nOf, OrderPlaced, orders } from '../bus/test-support/fixtures.js';
+import {
+  errorSink,
+  gate,
+  memoryBus,
+  nOf,
+  OrderPlaced,
+  OrderShipped,
+  orders,
+} from '../bus/test-support/fixtures.js';
 import { DeadLetters } from '../dead-letters/dead-letters.js';
 import { DLQ_HEADERS } from '../dead-letters/headers.js';
 import { deadLetterTopic } from '../dead-letters/topic-names.js';
@@ -283,5 +291,37 @@ describe('bus.subscribe', () => {
     await expect(
       bus.subscribe({ group: 'g', topics: ['orders'], retry: { maxAttempts: 0 }, handler: () => {} }),
     ).rejects.toMatchObject({ code: 'INVALID_ARGUMENT', message: expect.stringContaining('maxAttempts') });
+  });
+
+  it('skips other event types by default, and dead-letters them with unknownTypes: dead-letter', async () => {
+    await setup();
+    const handled: string[] = [];
+    await start({ group: 'skipper', events: [OrderPlaced], handler: (e) => void handled.push(e.type) });
+    await start({
+      group: 'strict',
+      events: [OrderPlaced],
+      unknownTypes: 'dead-letter',
+      handler: (e) => void handled.push(e.type),
+    });
+    await bus.publishBatch([OrderShipped.create({ orderId: 'o-1' }), ...orders(1)]);
+    await waitFor(() => handled.length === 2);
+    expect(await new DeadLetters(bus.log, 'skipper').list()).toEqual([]);
+    const strict = await new DeadLetters(bus.log, 'strict').list();
+    expect(strict.map((l) => [l.type, l.failure.error.errorClass])).toEqual([
+      ['order.shipped', 'ValidationError'],
+    ]);
+  });
+
+  it('purges expired dedupe records periodically', async () => {
+    await setup();
+    const dedupe = createMemoryDedupeStore({ ttlMs: 1 });
+    let purges = 0;
+    const purge = dedupe.purge.bind(dedupe);
+    dedupe.purge = (now?: number) => {
+      purges++;
+      return purge(now);
+    };
+    await start({ group: 'g', topics: ['orders'], dedupe, dedupePurgeIntervalMs: 10, handler: () => {} });
+    await waitFor(() => purges >= 2);
   });
 });

@@ -6,6 +6,7 @@ import type { CloudEvent } from '../envelope/types.js';
 import { invalidArgument } from '../errors/errors.js';
 import { consumerMetrics } from '../metrics/consumer-metrics.js';
 import { noopMetrics } from '../metrics/noop-metrics.js';
+import type { DedupeStore } from '../ports/dedupe.js';
 import { CircuitBreaker } from '../reliability/circuit-breaker.js';
 import { resolveRetryPolicy } from '../reliability/retry-policy.js';
 import { batchProcessor, singleFromBatch } from './batch.js';
@@ -57,6 +58,7 @@ export async function subscribe<D extends EventDefinition, Tx>(
     log: bus.log,
     group,
     registry: events === undefined ? undefined : new EventRegistry(events),
+    unknownTypes: resolveUnknownTypes(options.unknownTypes),
     handler: batchHandler
       ? singleFromBatch<Tx, EventOf<D>>(batchHandler)
       : (handler as SubscriptionHandler<CloudEvent, Tx>),
@@ -129,10 +131,14 @@ export async function subscribe<D extends EventDefinition, Tx>(
     throw err;
   }
 
+  const purge = startDedupePurge(options.dedupe, options.dedupePurgeIntervalMs, (err) =>
+    report(err, { group, memberId: '', phase: 'commit' }),
+  );
   let stopped: Promise<void> | undefined;
   return {
     group,
     stop(stopOptions) {
+      clearInterval(purge);
       stopped ??= stopAll(consumers, stopping, stopOptions?.timeoutMs ?? DEFAULT_STOP_TIMEOUT_MS, (err) =>
         report(err, { group, memberId: '', phase: 'commit' }),
       );
@@ -161,6 +167,23 @@ async function stopAll(
     await Promise.all(consumers.map((c) => c.commit().catch(report)));
     report(new Error(`subscription stop timed out after ${timeoutMs} ms with a handler still running`));
   }
+}
+
+function resolveUnknownTypes(value: unknown): 'skip' | 'dead-letter' {
+  if (value === undefined || value === 'skip' || value === 'dead-letter') return value ?? 'skip';
+  throw invalidArgument(`unknownTypes must be "skip" or "dead-letter", got ${JSON.stringify(value)}.`);
+}
+
+/** Purges expired dedupe records now and then (the store also ignores them when asked). */
+function startDedupePurge(
+  dedupe: DedupeStore | undefined,
+  intervalMs = 10 * 60_000,
+  report: (error: unknown) => void,
+): NodeJS.Timeout | undefined {
+  if (dedupe === undefined) return undefined;
+  const timer = setInterval(() => void dedupe.purge().catch(report), intervalMs);
+  timer.unref();
+  return timer;
 }
 
 function defaultOnError(error: unknown, ctx: ConsumerErrorContext): void {

@@ -98,8 +98,18 @@ export interface SubscribeOptions<D extends EventDefinition = EventDefinition, T
    * (default). With `false` the partition pauses at the event instead (nothing is lost).
    */
   readonly deadLetter?: boolean;
-  /** Skips events whose id this group already handled (re-deliveries, re-drives). */
+  /**
+   * With `events`: what to do with records of other types on the subscribed topics. `skip`
+   * (default: a topic may carry types this handler does not care about) or `dead-letter` (they
+   * count as permanent failures, `UNKNOWN_EVENT_TYPE`).
+   */
+  readonly unknownTypes?: 'skip' | 'dead-letter';
+  /**
+   * Skips events whose id this group already handled (re-deliveries, re-drives). The subscription
+   * purges expired records from it every `dedupePurgeIntervalMs` (default 10 minutes).
+   */
   readonly dedupe?: DedupeStore;
+  readonly dedupePurgeIntervalMs?: number;
   /** Commit order relative to handling. Default `'at-least-once'`. */
   readonly delivery?: Delivery<Tx>;
   /**
