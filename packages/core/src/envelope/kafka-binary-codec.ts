@@ -20,7 +20,7 @@ import {
 } from './attributes.js';
 import { addIssue, describeType, invalidEnvelope } from './issues.js';
 import { CLOUDEVENTS_JSON_CONTENT_TYPE, fromStructuredJson } from './structured-json-codec.js';
-import { type CloudEvent, JSON_CONTENT_TYPE, SPEC_VERSION } from './types.js';
+import { type CloudEvent, JSON_CONTENT_TYPE, SPEC_VERSION, TRIBUTARY_EXTENSIONS } from './types.js';
 import { decodeUtf8, encodeUtf8, encodeUtf8Cached, RepeatDecoder, RepeatEncoder } from './utf8.js';
 
 const CONTENT_TYPE_HEADER = 'content-type';
@@ -140,12 +140,7 @@ const SLOT_NAMES = [
   'subject',
   'datacontenttype',
   'dataschema',
-  'tenantid',
-  'correlationid',
-  'causationid',
-  'traceparent',
-  'partitionkey',
-  'sequence',
+  ...TRIBUTARY_EXTENSIONS,
 ] as const;
 const CONTENT_TYPE_SLOT = SLOT_NAMES.indexOf('datacontenttype');
 const HEADER_SLOTS = new Map<string, number>(
