@@ -55,7 +55,7 @@ export function batchProcessor<Tx, E extends CloudEvent>(
     }
     for (const { record, ctx, event } of ready) {
       if (!failed.has(event)) {
-        await pipeline.succeeded(event, ctx, true);
+        pipeline.succeeded(event, ctx, true);
         continue;
       }
       const origin = { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };

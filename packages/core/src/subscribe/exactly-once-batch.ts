@@ -37,7 +37,7 @@ export function exactlyOnceBatchProcessor<Tx>(pipeline: EventPipeline<Tx>, store
           }
         }
       });
-      for (const a of applied) await pipeline.succeeded(a.event, a.ctx, a.fresh);
+      for (const a of applied) pipeline.succeeded(a.event, a.ctx, a.fresh);
       if (failure === undefined) return;
       const { record, ctx, event } = ready[failure.index]!;
       const origin = { topic: ctx.topic, partition: ctx.partition, offset: ctx.offset };

@@ -45,6 +45,8 @@ export interface PipelineConfig<Tx> {
   readonly signal: AbortSignal;
   /** Set for non-blocking retries: where a failed event goes instead of waiting in place. */
   readonly park: ParkForRetry | undefined;
+  /** Failures that do not stop the record, e.g. a dedupe mark that could not be written. */
+  readonly report: (error: unknown) => void;
 }
 
 /** The subscription is stopping: the event stays unprocessed (not committed) and comes back later. */
@@ -105,17 +107,15 @@ export class EventPipeline<Tx> {
   }
 
   /** Records a successful handling (metrics, dedupe mark); `applied` false: a duplicate after all. */
-  async succeeded(
-    event: CloudEvent,
-    ctx: EventContext,
-    applied: boolean,
-    prior?: PriorFailures,
-  ): Promise<void> {
+  succeeded(event: CloudEvent, ctx: EventContext, applied: boolean, prior?: PriorFailures): void {
     const { config } = this;
     if (!applied) return config.metrics.duplicates.inc(this.labels(ctx, prior));
     config.metrics.consumed.inc(this.labels(ctx, prior));
-    if (config.dedupe && typeof config.delivery === 'string')
-      await config.dedupe.mark(config.group, event.id);
+    // Not awaited: stores write marks made together in one transaction; losing one in a crash
+    // only means handling that event again, which at-least-once allows.
+    if (config.dedupe && typeof config.delivery === 'string') {
+      config.dedupe.mark(config.group, event.id).catch(config.report);
+    }
   }
 
   /**
@@ -138,7 +138,8 @@ export class EventPipeline<Tx> {
         const applied = await this.attempt(event, ctx, attempt);
         config.breaker?.onSuccess();
         config.metrics.processing.observe(labels, (performance.now() - started) / 1000);
-        return this.succeeded(event, ctx, applied, prior);
+        this.succeeded(event, ctx, applied, prior);
+        return;
       } catch (err) {
         firstFailureAt ??= Date.now();
         const failures = { attempts: attempt, firstFailureAt, origin };

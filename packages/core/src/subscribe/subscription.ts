@@ -69,6 +69,7 @@ export async function subscribe<D extends EventDefinition, Tx>(
     breaker: options.circuitBreaker ? new CircuitBreaker(options.circuitBreaker) : undefined,
     metrics: consumerMetrics(options.metrics ?? noopMetrics),
     signal: stopping.signal,
+    report: (error) => report(error, { group, memberId: '', phase: 'handler' }),
     park: retryMode === 'topics' && policy.maxAttempts > 1 ? parkOnRetryTopic(bus, group, policy) : undefined,
   });
   const lag = consumerMetrics(options.metrics ?? noopMetrics).lag;
