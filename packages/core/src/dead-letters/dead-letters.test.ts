@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { isTributaryError, type TributaryError } from '../errors/errors.js';
 import { createMemoryLog, type MemoryLog } from '../memory/memory-log.js';
+import { rejection } from '../testing/thrown.js';
 import { DeadLetters, writeDeadLetter } from './dead-letters.js';
 import { deadLetter, failure, record, T0, text, utf8 } from './test-fixtures.js';
 
@@ -9,16 +9,6 @@ beforeEach(() => {
   log = createMemoryLog();
 });
 afterEach(() => log.close());
-
-async function rejection(promise: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
-}
 
 /** Three letters of group "billing": o-1 (TypeError), o-2 (Timeout, another type), o-3 keyless. */
 async function seedThree(): Promise<void> {

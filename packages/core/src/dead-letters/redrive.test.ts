@@ -1,11 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { fromLogRecord, toLogRecord } from '../envelope/kafka-binary-codec.js';
-import { isTributaryError, type TributaryError } from '../errors/errors.js';
 import { defineEvent } from '../events/define-event.js';
 import { createMemoryLog, type MemoryLog } from '../memory/memory-log.js';
 import { partitionForKey } from '../partitioning/murmur2.js';
 import type { LogRecord } from '../ports/log.js';
+import { rejection } from '../testing/thrown.js';
 import { DeadLetters, writeDeadLetter } from './dead-letters.js';
 import { deadLetter, failure, text, utf8 } from './test-fixtures.js';
 
@@ -17,16 +17,6 @@ afterEach(() => log.close());
 
 async function all(topic: string, partition: number): Promise<LogRecord[]> {
   return [...(await log.fetch(topic, partition, 0n)).records];
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected a rejection');
 }
 
 const view = (r: LogRecord) => ({

@@ -1,23 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
-import { isTributaryError, type TributaryError } from '../errors/errors.js';
 import { createMemoryMetrics } from '../metrics/memory-metrics.js';
+import { rejection } from '../testing/thrown.js';
 import { waitFor } from '../testing/wait-for.js';
 import { Requester } from './requester.js';
 import { sendReply } from './send-reply.js';
 import { commandBus, dataOf, ReserveStock, recorder, responder, StockReserved } from './test-support.js';
 
 const LATE = 'tributary_request_late_replies_total';
-
-async function rejection(promise: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the promise to reject with a TributaryError');
-}
 
 let opened: Bus | undefined;
 afterEach(async () => {

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
 import { fromLogRecord } from '../envelope/kafka-binary-codec.js';
 import type { CloudEvent } from '../envelope/types.js';
-import { isTributaryError, type TributaryError } from '../errors/errors.js';
+import { rejection } from '../testing/thrown.js';
 import { sendReply } from './send-reply.js';
 import { commandBus, ReserveStock, StockReserved } from './test-support.js';
 
@@ -19,16 +19,6 @@ async function setup(): Promise<Bus> {
   opened = await commandBus();
   await opened.createTopic('replies', { partitions: 1 });
   return opened;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<TributaryError> {
-  try {
-    await promise;
-  } catch (err) {
-    if (isTributaryError(err)) return err;
-    throw err;
-  }
-  throw new Error('expected the promise to reject with a TributaryError');
 }
 
 async function published(bus: Bus, offset: bigint): Promise<CloudEvent> {

@@ -109,7 +109,10 @@ export class EventPipeline<Tx> {
   /** Records a successful handling (metrics, dedupe mark); `applied` false: a duplicate after all. */
   succeeded(event: CloudEvent, ctx: EventContext, applied: boolean, prior?: PriorFailures): void {
     const { config } = this;
-    if (!applied) return config.metrics.duplicates.inc(this.labels(ctx, prior));
+    if (!applied) {
+      config.metrics.duplicates.inc(this.labels(ctx, prior));
+      return;
+    }
     config.metrics.consumed.inc(this.labels(ctx, prior));
     // Not awaited: stores write marks made together in one transaction; losing one in a crash
     // only means handling that event again, which at-least-once allows.

@@ -14,3 +14,14 @@ export function thrown(fn: () => unknown): TributaryError {
 /** The field paths a validation error names (empty for other errors). */
 export const issuePaths = (err: TributaryError): string[] =>
   err instanceof ValidationError ? err.issues.map((issue) => issue.path) : [];
+
+/** Awaits `promise` and returns the TributaryError it rejects with; fails when it resolves or rejects otherwise. */
+export async function rejection(promise: Promise<unknown>): Promise<TributaryError> {
+  try {
+    await promise;
+  } catch (err) {
+    if (isTributaryError(err)) return err;
+    throw err;
+  }
+  throw new Error('expected the promise to reject with a TributaryError');
+}
