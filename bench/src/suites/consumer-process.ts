@@ -10,11 +10,18 @@ export interface RowSpec {
   readonly mode: string;
   readonly delivery: ProcessOptions['mode'];
   readonly failEvery: number;
+  readonly retryMode?: 'blocking' | 'topics';
 }
 
 const AT_LEAST_ONCE: RowSpec = { mode: 'at-least-once', delivery: 'at-least-once', failEvery: 0 };
 const EXACTLY_ONCE: RowSpec = { mode: 'exactly-once', delivery: 'exactly-once', failEvery: 0 };
 const FAIL_ONCE: RowSpec = { mode: 'at-least-once, 1% fail once', delivery: 'at-least-once', failEvery: 100 };
+/** Failed events retried from retry topics while the partition flows on (BullMQ's kind of retry). */
+const FAIL_ONCE_TOPICS: RowSpec = {
+  ...FAIL_ONCE,
+  mode: 'at-least-once, 1% fail once, retry topics',
+  retryMode: 'topics',
+};
 
 /**
  * The systems with a reliable consumer (retries) and their rows; handlers in flight at once; events
@@ -24,7 +31,11 @@ const FAIL_ONCE: RowSpec = { mode: 'at-least-once, 1% fail once', delivery: 'at-
 const PLAN: Partial<
   Record<SystemName, { rows: readonly RowSpec[]; concurrency: number; events: [number, number] }>
 > = {
-  tributary: { rows: [AT_LEAST_ONCE, EXACTLY_ONCE, FAIL_ONCE], concurrency: 1, events: [20_000, 300_000] },
+  tributary: {
+    rows: [AT_LEAST_ONCE, EXACTLY_ONCE, FAIL_ONCE, FAIL_ONCE_TOPICS],
+    concurrency: 1,
+    events: [20_000, 300_000],
+  },
   bullmq: { rows: [AT_LEAST_ONCE, FAIL_ONCE], concurrency: BULLMQ_CONCURRENCY, events: [3_000, 30_000] },
 };
 
@@ -56,7 +67,12 @@ export async function timeProcessing(session: SystemSession, spec: RowSpec, tota
     if (++handled === total) doneAt = performance.now();
   };
   const start = performance.now();
-  const settings = await process({ mode: spec.delivery, failEvery: spec.failEvery, onHandled });
+  const settings = await process({
+    mode: spec.delivery,
+    failEvery: spec.failEvery,
+    onHandled,
+    ...(spec.retryMode ? { retryMode: spec.retryMode } : {}),
+  });
   await waitFor(
     () => handled >= total || performance.now() - start >= capMs,
     `${total} events handled`,

@@ -5,7 +5,7 @@ import type { ProcessOptions } from './types.js';
 
 type OrderPlaced = Awaited<ReturnType<typeof loadTributary>>['OrderPlaced'];
 
-/** Retries of every `consumer.process` row: in place (blocking), 3 attempts, 1 ms then 2 ms. */
+/** Retries of every `consumer.process` row: 3 attempts, 1 ms then 2 ms. */
 const RETRY = { maxAttempts: 3, initialDelayMs: 1, multiplier: 2, jitter: 'none' } as const;
 
 /** Loads the SQLite adapter only for the exactly-once row, so the other rows run without it. */
@@ -61,6 +61,7 @@ export async function startProcessing(
   const sub = await bus.subscribe({
     ...common,
     retry: RETRY,
+    retryMode: options.retryMode ?? 'blocking',
     handler: (_event, ctx) => {
       if (every > 0n && ctx.attempt === 1 && ctx.offset % every === 0n) throw new Error('fails once');
       onHandled();
@@ -71,11 +72,12 @@ export async function startProcessing(
 
 /** What a `consumer.process` row of Tributary says about its settings (the mode is said already). */
 export function processNote(options: ProcessOptions): string {
-  const retry = `retries in place: ${RETRY.maxAttempts} attempts, backoff ${RETRY.initialDelayMs} ms ×${RETRY.multiplier}`;
+  const where = options.retryMode === 'topics' ? 'via retry topics' : 'in place';
+  const retry = `retries ${where}: ${RETRY.maxAttempts} attempts, backoff ${RETRY.initialDelayMs} ms ×${RETRY.multiplier}`;
   const fail = options.failEvery > 0 ? `1 in ${options.failEvery} fails once; ` : '';
   const what =
     options.mode === 'exactly-once'
-      ? 'decode + validate, 1 SQLite INSERT + dedupe mark + offset per transaction (WAL, synchronous=FULL)'
+      ? 'decode + validate, 1 SQLite INSERT + dedupe mark + offset per event, one transaction per fetched batch (WAL, synchronous=FULL)'
       : 'decode + validate, offsets committed every 1 s';
   return `bus.subscribe: ${what}; ${fail}${retry}`;
 }

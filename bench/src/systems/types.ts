@@ -21,6 +21,8 @@ export interface ProcessOptions {
   readonly mode: 'at-least-once' | 'exactly-once';
   /** Events whose position is a multiple of this throw on their first attempt (retried); 0: none fail. */
   readonly failEvery: number;
+  /** Tributary: retry in place (`blocking`, keeps order) or via retry topics (`topics`, keeps flowing). */
+  readonly retryMode?: 'blocking' | 'topics';
   /** Called once per event handled successfully (once per event, however many attempts it took). */
   readonly onHandled: () => void;
 }
