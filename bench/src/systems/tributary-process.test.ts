@@ -66,7 +66,7 @@ describe('startProcessing', () => {
       '1 in 100 fails once',
     );
     expect(processNote({ mode: 'exactly-once', failEvery: 0, onHandled })).toContain(
-      '1 SQLite INSERT + dedupe mark + offset per transaction',
+      '1 SQLite INSERT + dedupe mark + offset per event, one transaction per fetched batch',
     );
   });
 });
