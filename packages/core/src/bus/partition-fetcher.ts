@@ -324,28 +324,29 @@ export class PartitionFetcher {
     const limit = this.deps.concurrency!.limit;
     await limit.acquire();
     this.inFlight.add(record.offset);
+    this.busy ??= { since: Date.now(), topic: this.topic, partition: this.partition };
     const key = record.key === null ? null : Buffer.from(record.key).toString('latin1');
-    const { done } = await scheduler.submit(key, async () => {
-      this.busy ??= { since: Date.now(), topic: this.topic, partition: this.partition };
-      await this.deps.process(record, ctx);
-    });
-    void done
+    // Not awaiting the start: a record waiting behind its key must not hold up other keys.
+    void scheduler
+      .submit(key, () => this.deps.process(record, ctx))
+      .then(({ done }) => done)
       .then(
         () => undefined,
         (err: unknown) => {
           if (!this.failed || record.offset < (this.position as bigint)) {
-            this.fail(
-              err instanceof DecodeFailure ? err.error : err,
-              record,
-              err instanceof DecodeFailure ? 'decode' : 'handler',
-            );
+            const decode = err instanceof DecodeFailure;
+            this.fail(decode ? err.error : err, record, decode ? 'decode' : 'handler');
             this.abort.abort(); // stop a waiting fetch: the partition is paused now
           }
         },
       )
       .finally(() => {
         this.inFlight.remove(record.offset);
-        if (this.inFlight.size === 0) this.busy = undefined;
+        // Liveness counts from the last progress, not from the first record of a busy stretch.
+        this.busy =
+          this.inFlight.size === 0
+            ? undefined
+            : { since: Date.now(), topic: this.topic, partition: this.partition };
         limit.release();
       });
     return !this.failed;

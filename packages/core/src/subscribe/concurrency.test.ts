@@ -121,4 +121,33 @@ describe('subscribe with key-level parallelism', () => {
     sub = await subscribe();
     await waitFor(() => handled.size === 100);
   });
+
+  it('does not hold other keys behind a key whose earlier event is still running', async () => {
+    await setup();
+    const held = gate();
+    const handled: string[] = [];
+    sub = await bus.subscribe({
+      group: 'g',
+      topics: ['orders'],
+      from: 'earliest',
+      keyConcurrency: 4,
+      handler: async (event, ctx) => {
+        const key = Buffer.from(ctx.key!).toString();
+        if (nOf(event) === 0) await held.promise;
+        handled.push(`${key}:${nOf(event)}`);
+      },
+    });
+    // Keys in offset order: a, a, b — the second "a" must wait, "b" must not.
+    const [a0, a1, b2] = orders(3);
+    await bus.publishBatch([
+      { event: a0!, key: 'a' },
+      { event: a1!, key: 'a' },
+      { event: b2!, key: 'b' },
+    ]);
+    await waitFor(() => handled.includes('b:2'));
+    expect(handled).toEqual(['b:2']);
+    held.open();
+    await waitFor(() => handled.length === 3);
+    expect(handled).toEqual(['b:2', 'a:0', 'a:1']);
+  });
 });
