@@ -114,7 +114,8 @@ export interface SubscribeOptions<D extends EventDefinition = EventDefinition, T
   readonly delivery?: Delivery<Tx>;
   /**
    * Key-level parallelism inside each partition: events of different keys handled at once (up to
-   * this many), events of one key in order. Default 1 (strict partition order).
+   * this many), events of one key in order. Default 1 (strict partition order). Applies to
+   * `handler` with at-most/at-least-once delivery (batches and exactly-once go batch by batch).
    */
   readonly keyConcurrency?: number;
   /** Backpressure: events in flight across the member's partitions before fetching waits. Default 1000. */
