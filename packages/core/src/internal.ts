@@ -8,14 +8,6 @@ export type { ParsedFailure } from './dead-letters/dead-letter-record.js';
 export { parseFailure, toDeadLetterRecord } from './dead-letters/dead-letter-record.js';
 export { writeDeadLetter } from './dead-letters/write-dead-letter.js';
 export { invalidArgument } from './errors/errors.js';
-export { checkDedupeKey, checkNow, resolveDedupeOptions } from './memory/dedupe-checks.js';
-export {
-  checkAppendRecords,
-  checkCommittedOffset,
-  checkFetchOptions,
-  checkOffset,
-  checkPartition,
-} from './memory/log-checks.js';
 export {
   BATCH_OVERHEAD_BYTES,
   estimateBatchBytes,
@@ -32,6 +24,14 @@ export {
   defineInstrument,
   labelValues,
 } from './metrics/definitions.js';
+export { checkDedupeKey, checkNow, resolveDedupeOptions } from './ports/dedupe-checks.js';
+export {
+  checkAppendRecords,
+  checkCommittedOffset,
+  checkFetchOptions,
+  checkOffset,
+  checkPartition,
+} from './ports/log-checks.js';
 export { sleep } from './reliability/sleep.js';
 export type { WaitForOptions } from './testing/wait-for.js';
 export { waitFor } from './testing/wait-for.js';

@@ -1,6 +1,6 @@
 import { TributaryError } from '../errors/errors.js';
 import type { DedupeOptions, DedupeStore } from '../ports/dedupe.js';
-import { checkDedupeKey, checkNow, resolveDedupeOptions } from './dedupe-checks.js';
+import { checkDedupeKey, checkNow, resolveDedupeOptions } from '../ports/dedupe-checks.js';
 
 /**
  * Creates a {@link DedupeStore} held in memory: for tests and `memory:` connections. Nothing

@@ -10,15 +10,15 @@ import type {
   TopicConfig,
   TopicDescription,
 } from '../ports/log.js';
-import { describeTopic } from '../topics/describe-topic.js';
-import { resolveTopicConfig, validateGroupName, validateTopicName } from '../topics/topic-config.js';
 import {
   checkAppendRecords,
   checkCommittedOffset,
   checkFetchOptions,
   checkOffset,
   checkPartition,
-} from './log-checks.js';
+} from '../ports/log-checks.js';
+import { describeTopic } from '../topics/describe-topic.js';
+import { resolveTopicConfig, validateGroupName, validateTopicName } from '../topics/topic-config.js';
 import { MemoryGroupOffsets } from './memory-offsets.js';
 import { MemoryPartition } from './memory-partition.js';
 import { estimateBatchBytes } from './record-size.js';

@@ -1,7 +1,7 @@
 // Argument checks shared by every DedupeStore adapter, so they all reject the same input the same way.
 import { invalidArgument } from '../errors/errors.js';
-import { DEFAULT_DEDUPE_OPTIONS, type DedupeOptions } from '../ports/dedupe.js';
 import { validateGroupName } from '../topics/topic-config.js';
+import { DEFAULT_DEDUPE_OPTIONS, type DedupeOptions } from './dedupe.js';
 
 /** Merges `options` over the defaults; throws `INVALID_ARGUMENT` naming an unknown or bad option. */
 export function resolveDedupeOptions(options: DedupeOptions = {}): Required<DedupeOptions> {

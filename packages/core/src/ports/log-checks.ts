@@ -1,5 +1,5 @@
 import { invalidArgument, LogError } from '../errors/errors.js';
-import type { CommittedOffset, FetchOptions, LogRecordInput } from '../ports/log.js';
+import type { CommittedOffset, FetchOptions, LogRecordInput } from './log.js';
 
 // Argument checks shared by log adapters, so every adapter rejects bad input with the same codes
 // and messages that name the topic, partition and offset involved.
