@@ -3,6 +3,7 @@ import type { DeadLetter, DeadLetterFilter } from './types.js';
 
 /** A checked filter, ready for {@link matchesFilter}. */
 export interface CheckedFilter {
+  readonly at?: { readonly partition: number; readonly offset: bigint };
   readonly type?: string;
   readonly key?: Uint8Array;
   readonly since?: number;
@@ -11,7 +12,7 @@ export interface CheckedFilter {
   readonly limit?: number;
 }
 
-const FIELDS = ['type', 'key', 'since', 'until', 'error', 'limit'] as const;
+const FIELDS = ['at', 'type', 'key', 'since', 'until', 'error', 'limit'] as const;
 const encoder = new TextEncoder();
 
 /**
@@ -32,7 +33,18 @@ export function checkFilter(filter: DeadLetterFilter | undefined, operation: str
       throw fail(field, `is not a filter field; known fields: ${FIELDS.join(', ')}`);
     }
   }
-  const { type, key, since, until, error, limit } = filter;
+  const { at, type, key, since, until, error, limit } = filter;
+  if (
+    at !== undefined &&
+    (typeof at !== 'object' ||
+      at === null ||
+      !Number.isSafeInteger(at.partition) ||
+      at.partition < 0 ||
+      typeof at.offset !== 'bigint' ||
+      at.offset < 0n)
+  ) {
+    throw fail('at', 'must be { partition: integer >= 0, offset: bigint >= 0 }');
+  }
   if (type !== undefined && typeof type !== 'string') throw fail('type', 'must be a string');
   if (key !== undefined && typeof key !== 'string') throw fail('key', 'must be a string');
   for (const [field, value] of [
@@ -56,6 +68,7 @@ export function checkFilter(filter: DeadLetterFilter | undefined, operation: str
     }
   }
   return {
+    ...(at !== undefined && { at: { partition: at.partition, offset: at.offset } }),
     ...(type !== undefined && { type }),
     ...(key !== undefined && { key: encoder.encode(key) }),
     ...(since !== undefined && { since }),
@@ -70,11 +83,14 @@ export function checkFilter(filter: DeadLetterFilter | undefined, operation: str
 
 /** Whether a dead letter matches a checked filter (`limit` is not considered). */
 export function matchesFilter(letter: DeadLetter, filter: CheckedFilter): boolean {
+  const at = filter.at;
+  if (at !== undefined && (letter.dlqPartition !== at.partition || letter.dlqOffset !== at.offset))
+    return false;
   if (filter.type !== undefined && letter.type !== filter.type) return false;
   if (filter.key !== undefined && (letter.key === null || !sameBytes(letter.key, filter.key))) return false;
-  const at = letter.failure.lastFailureAt;
-  if (filter.since !== undefined && at < filter.since) return false;
-  if (filter.until !== undefined && at >= filter.until) return false;
+  const failedAt = letter.failure.lastFailureAt;
+  if (filter.since !== undefined && failedAt < filter.since) return false;
+  if (filter.until !== undefined && failedAt >= filter.until) return false;
   const error = filter.error;
   if (error !== undefined) {
     const { errorClass, message } = letter.failure.error;

@@ -75,6 +75,31 @@ describe('DeadLetters.redrive', () => {
     expect((await dead.list()).map((l) => l.eventId)).toEqual(['e1', 'e2']);
   });
 
+  it('re-drives or discards exactly one letter by its place in the dead-letter topic', async () => {
+    await log.createTopic('orders');
+    await deadLetter(log, { key: 'a', id: 'e1' }, { offset: 1n });
+    await deadLetter(log, { key: 'b', id: 'e2' }, { offset: 2n });
+    await deadLetter(log, { key: 'c', id: 'e3' }, { offset: 3n });
+    const dead = new DeadLetters(log, 'billing');
+    const [first, second] = await dead.list();
+    expect(
+      await dead.redrive({ at: { partition: second!.dlqPartition, offset: second!.dlqOffset } }),
+    ).toEqual({
+      redriven: 1,
+    });
+    expect((await all('orders', 0)).map((r) => text(r.key))).toEqual(['b']);
+    expect(await dead.discard({ at: { partition: first!.dlqPartition, offset: first!.dlqOffset } })).toEqual({
+      discarded: 1,
+    });
+    expect((await dead.list()).map((l) => l.eventId)).toEqual(['e3']);
+    await expect(
+      dead.redrive({ at: { partition: 0, offset: 1 as unknown as bigint } }),
+    ).rejects.toMatchObject({
+      code: 'INVALID_ARGUMENT',
+      message: expect.stringContaining('filter.at'),
+    });
+  });
+
   it('does not re-drive discarded letters, and the decisions survive a new instance', async () => {
     await log.createTopic('orders');
     await deadLetter(log, { id: 'e1' }, { offset: 1n });

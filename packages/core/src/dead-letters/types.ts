@@ -26,6 +26,8 @@ export interface DeadLetter {
  * `{}`) matches every pending dead letter.
  */
 export interface DeadLetterFilter {
+  /** One letter by its place in the dead-letter topic (as `list` reports it). */
+  at?: { partition: number; offset: bigint };
   /** Exact event type (the `ce_type` header). Records without one never match. */
   type?: string;
   /** Exact record key, compared as UTF-8 bytes. Keyless records never match. */
