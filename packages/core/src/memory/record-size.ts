@@ -1,3 +1,4 @@
+import { Buffer } from 'node:buffer';
 import type { LogRecordInput, RecordHeader } from '../ports/log.js';
 
 /**
@@ -15,12 +16,11 @@ export const BATCH_OVERHEAD_BYTES = 61;
 /** Per-record overhead of the estimate; see {@link BATCH_OVERHEAD_BYTES}. */
 export const RECORD_OVERHEAD_BYTES = 21;
 
-const utf8 = new TextEncoder();
-
 function headerBytes(headers: readonly RecordHeader[] | undefined): number {
   let total = 0;
   for (const header of headers ?? []) {
-    total += utf8.encode(header.key).byteLength + (header.value?.byteLength ?? 0);
+    // Buffer.byteLength counts UTF-8 bytes without encoding (TextEncoder allocated per header).
+    total += Buffer.byteLength(header.key, 'utf8') + (header.value?.byteLength ?? 0);
   }
   return total;
 }
