@@ -1,24 +1,13 @@
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { CloudEvent } from '../envelope/types.js';
 import { waitFor } from '../testing/wait-for.js';
-import type { Bus } from './bus.js';
-import { errorSink, memoryBus, nOf, OrderPlaced, orders } from './test-support/fixtures.js';
-
-const buses: Bus[] = [];
-function newBus(...args: Parameters<typeof memoryBus>) {
-  const made = memoryBus(...args);
-  buses.push(made.bus);
-  return made;
-}
-afterEach(async () => {
-  await Promise.all(buses.splice(0).map((b) => b.close()));
-});
+import { errorSink, nOf, OrderPlaced, orders, testBus } from './test-support/fixtures.js';
 
 const fast = { fetchMaxWaitMs: 50, autoCommit: { intervalMs: 20 } } as const;
 
 describe('a consumer facing bad records and failures', () => {
   it('pauses at a record that fails its schema, reports it and delivers nothing after it', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders');
     const bad: CloudEvent = { ...OrderPlaced.create({ orderId: 'o', n: 1 }), data: { orderId: 7, n: 'x' } };
     await bus.publishBatch([...orders(2), bad, ...orders(2, undefined, 3)], { topic: 'orders' });
@@ -50,7 +39,7 @@ describe('a consumer facing bad records and failures', () => {
   });
 
   it('pauses at a record whose handler throws; resume retries it and continues in order', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders');
     await bus.publishBatch(orders(5));
     const { errors, onError } = errorSink();
@@ -76,7 +65,7 @@ describe('a consumer facing bad records and failures', () => {
   });
 
   it('reports handler errors on stderr by default, naming topic, partition and offset', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders');
     await bus.publishBatch(orders(1));
     const stderr = vi.spyOn(console, 'error').mockImplementation(() => {});
@@ -94,7 +83,7 @@ describe('a consumer facing bad records and failures', () => {
   });
 
   it('resets a committed offset that retention removed per from, and reports it', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders', { segmentBytes: 1024, retentionBytes: 1 });
     for (const event of orders(40)) await bus.publish(event);
     await log.commitOffsets('g', [{ topic: 'orders', partition: 0, offset: 1n }]);

@@ -1,20 +1,9 @@
-import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
+import { describe, expect, it, onTestFinished } from 'vitest';
 import type { CloudEvent } from '../envelope/types.js';
 import { waitFor } from '../testing/wait-for.js';
-import type { Bus } from './bus.js';
 import type { Consumer } from './consumer.js';
-import { errorSink, gate, memoryBus, nOf, orders, type Seen, seenOf } from './test-support/fixtures.js';
+import { errorSink, gate, nOf, orders, type Seen, seenOf, testBus } from './test-support/fixtures.js';
 import type { EventContext } from './types.js';
-
-const buses: Bus[] = [];
-afterEach(async () => {
-  await Promise.all(buses.splice(0).map((b) => b.close()));
-});
-function newBus() {
-  const made = memoryBus();
-  buses.push(made.bus);
-  return made;
-}
 
 const fast = { fetchMaxWaitMs: 50, autoCommit: { intervalMs: 20 }, from: 'earliest' } as const;
 
@@ -39,7 +28,7 @@ const held = (...consumers: Consumer[]) => consumers.map((c) => c.assignment().l
 
 describe('a consumer group', () => {
   it('shares partitions between members and rebalances on join and leave without losing, repeating or overlapping work', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 6 });
     const { seen, overlaps, handler } = tracker();
     // No interval commits: only the commit on revoke keeps work from repeating.
@@ -95,7 +84,7 @@ describe('a consumer group', () => {
   });
 
   it('hands a partition over on stop only after the in-flight handler returned and its offset was committed', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders');
     const hold = gate();
     const seen: string[] = [];
@@ -126,7 +115,7 @@ describe('a consumer group', () => {
   });
 
   it('evicts a member whose handler outlives maxPollIntervalMs, reassigns its partitions, fences its late commit and lets it rejoin', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     const hold = gate();
     const aErrors = errorSink();
@@ -183,7 +172,7 @@ describe('a consumer group', () => {
   });
 
   it('keeps per-partition order across members while partitions move', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 4 });
     const { seen, overlaps, handler } = tracker();
     const members = Array.from({ length: 3 }, () =>
@@ -210,7 +199,7 @@ describe('a consumer group', () => {
   });
 
   it('rejects a member asking for a different assignor than the group uses', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders');
     await bus.consumer({ group: 'g', topics: ['orders'], assignor: 'range' }).run({ eachEvent: () => {} });
     await expect(
@@ -222,7 +211,7 @@ describe('a consumer group', () => {
   });
 
   it('assigns across members subscribed to different topics', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     await bus.createTopic('payments', { partitions: 2 });
     const a = bus.consumer({ group: 'g', topics: ['orders'] });
@@ -235,7 +224,7 @@ describe('a consumer group', () => {
   });
 
   it('stops every consumer and leaves the group on bus.close()', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders');
     await bus.publishBatch(orders(3));
     const seen: number[] = [];

@@ -1,26 +1,15 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { CloudEvent } from '../envelope/types.js';
 import { waitFor } from '../testing/wait-for.js';
-import type { Bus } from './bus.js';
 import {
-  memoryBus,
   nOf,
   OrderPlaced,
   OrderShipped,
   orders,
   type Seen,
   seenOf,
+  testBus,
 } from './test-support/fixtures.js';
-
-const buses: Bus[] = [];
-function newBus(...args: Parameters<typeof memoryBus>) {
-  const made = memoryBus(...args);
-  buses.push(made.bus);
-  return made;
-}
-afterEach(async () => {
-  await Promise.all(buses.splice(0).map((b) => b.close()));
-});
 
 /** A few event-loop turns, varying per call, so handlers of different partitions interleave. */
 async function jitter(n: number): Promise<void> {
@@ -31,7 +20,7 @@ const fast = { fetchMaxWaitMs: 50, autoCommit: { intervalMs: 20 } } as const;
 
 describe('a consumer', () => {
   it('delivers every event once, in offset order within each partition, partitions in parallel', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 4 });
     await bus.publishBatch(orders(200, 40));
     const seen: Seen[] = [];
@@ -59,7 +48,7 @@ describe('a consumer', () => {
   });
 
   it('starts at the latest offset by default: only events published after run() are delivered', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     await bus.publishBatch(orders(5));
     const seen: number[] = [];
@@ -72,7 +61,7 @@ describe('a consumer', () => {
   });
 
   it('starts at the first record at or after a timestamp', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders');
     const at = (n: number, ms: number) => OrderPlaced.create({ orderId: `o${n}`, n }, { time: new Date(ms) });
     await bus.publishBatch([at(1, 1_000), at(2, 2_000), at(3, 3_000)]);
@@ -93,7 +82,7 @@ describe('a consumer', () => {
   });
 
   it('resumes after the last committed offset when a new consumer of the group starts', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     await bus.publishBatch(orders(10, 3));
     const first: number[] = [];
@@ -114,7 +103,7 @@ describe('a consumer', () => {
   });
 
   it('with manual commit, ctx.commit() commits exactly that event of that partition', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders');
     await bus.publishBatch(orders(5));
     const seen: number[] = [];
@@ -131,7 +120,7 @@ describe('a consumer', () => {
   });
 
   it('with manual commit, consumer.commit() commits everything processed, and stop commits nothing', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     await bus.publishBatch([...orders(3, 1), ...orders(2, 1, 3).map((event) => ({ event, key: 'other' }))]);
     const seen: number[] = [];
@@ -149,7 +138,7 @@ describe('a consumer', () => {
   });
 
   it('pauses and resumes single partitions without skipping records', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     const seen: Seen[] = [];
     const consumer = bus.consumer({ group: 'g', topics: ['orders'], from: 'earliest', ...fast });
@@ -173,7 +162,7 @@ describe('a consumer', () => {
   });
 
   it('pauses a whole topic before run and delivers nothing until resumed', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 3 });
     await bus.publishBatch(orders(9, 9));
     const seen: number[] = [];
@@ -193,7 +182,7 @@ describe('a consumer', () => {
   });
 
   it('rejects pause/resume of a topic it does not subscribe to, or a partition that does not exist', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     const consumer = bus.consumer({ group: 'g', topics: ['orders'], ...fast });
     await consumer.run({ eachEvent: () => {} });
@@ -206,7 +195,7 @@ describe('a consumer', () => {
   });
 
   it('gives every group every event (pub/sub)', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 3 });
     const byGroup = new Map<string, number[]>();
     for (const group of ['billing', 'shipping', 'audit']) {
@@ -222,7 +211,7 @@ describe('a consumer', () => {
   });
 
   it('delivers only the events listed in events, committing past the others', async () => {
-    const { bus, log } = newBus();
+    const { bus, log } = testBus();
     await bus.createTopic('orders');
     const mixed: CloudEvent[] = [];
     for (let i = 0; i < 6; i++) {
@@ -244,7 +233,7 @@ describe('a consumer', () => {
   });
 
   it('rejects run() on an unknown topic with UNKNOWN_TOPIC, and can run once it exists', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     const consumer = bus.consumer({ group: 'g', topics: ['orders'], from: 'earliest', ...fast });
     const seen: number[] = [];
     const run = () => consumer.run({ eachEvent: (e) => void seen.push(nOf(e)) });
@@ -259,13 +248,13 @@ describe('a consumer', () => {
   });
 
   it('creates the topics it subscribes to when the bus auto-creates topics', async () => {
-    const { bus, log } = newBus({ autoCreateTopics: { partitions: 3 } });
+    const { bus, log } = testBus({ autoCreateTopics: { partitions: 3 } });
     await bus.consumer({ group: 'g', events: [OrderPlaced] }).run({ eachEvent: () => {} });
     expect((await log.describeTopic('orders')).partitions).toHaveLength(3);
   });
 
   it('cannot run twice, nor after stop', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders');
     const consumer = bus.consumer({ group: 'g', topics: ['orders'] });
     await consumer.run({ eachEvent: () => {} });
@@ -276,7 +265,7 @@ describe('a consumer', () => {
   });
 
   it('leaves no member behind when stopped while run() is starting', async () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     await bus.createTopic('orders', { partitions: 2 });
     const early = bus.consumer({ group: 'g', topics: ['orders'] });
     const running = early.run({ eachEvent: () => {} });
@@ -289,7 +278,7 @@ describe('a consumer', () => {
   });
 
   it('rejects bad options with INVALID_ARGUMENT naming the option', () => {
-    const { bus } = newBus();
+    const { bus } = testBus();
     const bad = (options: object, message: string) =>
       expect(() => bus.consumer({ group: 'g', topics: ['orders'], ...options })).toThrow(
         expect.objectContaining({ code: 'INVALID_ARGUMENT', message: expect.stringContaining(message) }),

@@ -1,3 +1,4 @@
+import { onTestFinished } from 'vitest';
 import { z } from 'zod';
 import type { CloudEvent } from '../../envelope/types.js';
 import { defineEvent } from '../../events/define-event.js';
@@ -21,6 +22,13 @@ export const OrderShipped = defineEvent('order.shipped', {
 export function memoryBus(options?: BusOptions): { bus: Bus; log: MemoryLog } {
   const log = createMemoryLog();
   return { bus: new Bus(log, options), log };
+}
+
+/** A bus over a fresh memory log, closed when the current test finishes. */
+export function testBus(options?: BusOptions): { bus: Bus; log: MemoryLog } {
+  const made = memoryBus(options);
+  onTestFinished(() => made.bus.close());
+  return made;
 }
 
 /** `count` OrderPlaced events; event i has data.n = i and, when `keys` is given, key `k{i % keys}`. */
