@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
 import { createMemoryMetrics } from '../metrics/memory-metrics.js';
 import { rejection } from '../testing/thrown.js';
@@ -9,16 +9,9 @@ import { commandBus, dataOf, ReserveStock, recorder, responder, StockReserved } 
 
 const LATE = 'tributary_request_late_replies_total';
 
-let opened: Bus | undefined;
-afterEach(async () => {
-  await opened?.close();
-  opened = undefined;
-});
-
 /** A memory bus with the `commands` topic, closed after the test. */
 async function setup(): Promise<Bus> {
-  opened = await commandBus();
-  return opened;
+  return commandBus();
 }
 
 describe('Requester', () => {

@@ -1,4 +1,4 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
 import { fromLogRecord } from '../envelope/kafka-binary-codec.js';
 import type { CloudEvent } from '../envelope/types.js';
@@ -8,17 +8,11 @@ import { commandBus, ReserveStock, StockReserved } from './test-support.js';
 
 const TRACE = '00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01';
 
-let opened: Bus | undefined;
-afterEach(async () => {
-  await opened?.close();
-  opened = undefined;
-});
-
 /** A memory bus with a `replies` topic. */
 async function setup(): Promise<Bus> {
-  opened = await commandBus();
-  await opened.createTopic('replies', { partitions: 1 });
-  return opened;
+  const bus = await commandBus();
+  await bus.createTopic('replies', { partitions: 1 });
+  return bus;
 }
 
 async function published(bus: Bus, offset: bigint): Promise<CloudEvent> {

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { Bus } from '../bus/bus.js';
+import type { Bus } from '../bus/bus.js';
 import type { Consumer } from '../bus/consumer.js';
+import { testBus } from '../bus/test-support/fixtures.js';
 import type { CloudEvent } from '../envelope/types.js';
 import { defineEvent } from '../events/define-event.js';
-import { createMemoryLog } from '../memory/memory-log.js';
 import { sendReply } from './send-reply.js';
 
 export const ReserveStock = defineEvent('inventory.reserve', {
@@ -18,8 +18,9 @@ export const StockReserved = defineEvent('inventory.reserved', {
 });
 
 /** A memory bus with the `commands` topic. */
+/** A memory bus with a 2-partition `commands` topic, closed when the current test finishes. */
 export async function commandBus(): Promise<Bus> {
-  const bus = new Bus(createMemoryLog());
+  const { bus } = testBus();
   await bus.createTopic('commands', { partitions: 2 });
   return bus;
 }
