@@ -54,6 +54,7 @@ export async function subscribe<D extends EventDefinition, Tx>(
     if (!(error instanceof Stopping)) onError(error, ctx);
   };
   const events = options.events;
+  const metrics = consumerMetrics(options.metrics ?? noopMetrics);
   const pipeline = new EventPipeline<Tx>({
     log: bus.log,
     group,
@@ -67,12 +68,12 @@ export async function subscribe<D extends EventDefinition, Tx>(
     dedupe: options.dedupe,
     delivery,
     breaker: options.circuitBreaker ? new CircuitBreaker(options.circuitBreaker) : undefined,
-    metrics: consumerMetrics(options.metrics ?? noopMetrics),
+    metrics,
     signal: stopping.signal,
     report: (error) => report(error, { group, memberId: '', phase: 'handler' }),
     park: retryMode === 'topics' && policy.maxAttempts > 1 ? parkOnRetryTopic(bus, group, policy) : undefined,
   });
-  const lag = consumerMetrics(options.metrics ?? noopMetrics).lag;
+  const lag = metrics.lag;
   const common = {
     from: options.from,
     assignor: options.assignor,
