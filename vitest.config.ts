@@ -12,6 +12,7 @@ export default defineConfig({
       { find: /^@tributary\/core$/, replacement: src('core') },
       { find: /^@tributary\/log$/, replacement: src('log') },
       { find: /^@tributary\/sqlite$/, replacement: src('sqlite') },
+      { find: /^@tributary\/postgres$/, replacement: src('postgres') },
       { find: /^@tributary\/conformance$/, replacement: src('conformance') },
     ],
   },

@@ -43,7 +43,9 @@ export {
 export type { CloudEvent } from './envelope/types.js';
 export type { ErrorCode, FieldIssue, TributaryErrorOptions } from './errors/errors.js';
 export {
+  ConcurrencyError,
   ErrorCodes,
+  EventStoreError,
   GroupError,
   isTributaryError,
   LogError,
@@ -51,6 +53,9 @@ export {
   TributaryError,
   ValidationError,
 } from './errors/errors.js';
+export { streamCategory } from './event-store/stream-names.js';
+export type { UpcastFn } from './event-store/upcasters.js';
+export { Upcasters } from './event-store/upcasters.js';
 export { defineEvent } from './events/define-event.js';
 export { definitionOf } from './events/definition-of.js';
 export { EventRegistry } from './events/event-registry.js';
@@ -73,6 +78,31 @@ export { noopMetrics } from './metrics/noop-metrics.js';
 export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
 export type { DedupeOptions, DedupeStore } from './ports/dedupe.js';
 export { DEFAULT_DEDUPE_OPTIONS } from './ports/dedupe.js';
+export type {
+  AppendOptions,
+  AppendResult as StoreAppendResult,
+  CheckpointStore,
+  DeleteStreamOptions,
+  EventStore,
+  EventStoreOptions,
+  EventStoreTransaction,
+  EventUpcaster,
+  ExpectedVersion,
+  InlineProjection,
+  LeaseGrant,
+  MultiAppendOptions,
+  OutboxEntry,
+  OutboxStore,
+  ReadAllOptions,
+  ReadStreamOptions,
+  RecordedEvent,
+  Snapshot,
+  StreamAppend,
+  StreamInfo,
+  StreamMetadata,
+  TenantOption,
+} from './ports/event-store.js';
+export { DEFAULT_TENANT } from './ports/event-store.js';
 export type { ExactlyOnceKey, ExactlyOnceStore } from './ports/exactly-once.js';
 export type {
   AppendResult,

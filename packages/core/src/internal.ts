@@ -8,6 +8,27 @@ export type { ParsedFailure } from './dead-letters/dead-letter-record.js';
 export { parseFailure, toDeadLetterRecord } from './dead-letters/dead-letter-record.js';
 export { writeDeadLetter } from './dead-letters/write-dead-letter.js';
 export { invalidArgument } from './errors/errors.js';
+export type { CheckedAppend, ResolvedReadAll, ResolvedReadStream } from './event-store/checks.js';
+export {
+  checkAppend,
+  checkAppends,
+  checkCheckpointName,
+  checkSnapshot,
+  checkStreamMetadata,
+  DEFAULT_READ_ALL_COUNT,
+  resolveReadAll,
+  resolveReadStream,
+} from './event-store/checks.js';
+export type { StreamState } from './event-store/expected-version.js';
+export {
+  assertExpectedVersion,
+  checkExpectedVersion,
+  streamDeleted,
+} from './event-store/expected-version.js';
+export type { StoredEvent } from './event-store/stored-event.js';
+export { fromStoredEvent, toStoredEvent } from './event-store/stored-event.js';
+export { checkStreamName, tenantOf } from './event-store/stream-names.js';
+export { NO_UPCASTING } from './event-store/upcasters.js';
 export {
   BATCH_OVERHEAD_BYTES,
   estimateBatchBytes,

@@ -33,6 +33,11 @@ export const ErrorCodes = [
   'PERMANENT_FAILURE',
   // request-reply
   'REQUEST_TIMEOUT',
+  // event store
+  'WRONG_EXPECTED_VERSION',
+  'STREAM_DELETED',
+  'DUPLICATE_EVENT_ID',
+  'LEASE_LOST',
 ] as const;
 
 export type ErrorCode = (typeof ErrorCodes)[number];
@@ -92,6 +97,39 @@ export class StorageError extends TributaryError {
 /** Consumer-group coordination errors. */
 export class GroupError extends TributaryError {
   override readonly name: string = 'GroupError';
+}
+
+/**
+ * Event-store errors: `STREAM_DELETED` (a hard-deleted stream was read or appended to),
+ * `DUPLICATE_EVENT_ID` (an event id is already stored elsewhere), `LEASE_LOST` (another instance
+ * took over a projection or relay). Conflicts are {@link ConcurrencyError}s.
+ */
+export class EventStoreError extends TributaryError {
+  override readonly name: string = 'EventStoreError';
+}
+
+/**
+ * `WRONG_EXPECTED_VERSION`: an append's expected version did not match the stream. Retryable:
+ * reload the stream, decide again, append with the new version.
+ */
+export class ConcurrencyError extends EventStoreError {
+  override readonly name: string = 'ConcurrencyError';
+
+  constructor(
+    /** The stream whose version did not match. */
+    readonly stream: string,
+    /** What the append expected: `'no_stream'`, `'stream_exists'` or an exact version. */
+    readonly expected: 'no_stream' | 'stream_exists' | bigint,
+    /** The stream's version when the append ran (`0n`: the stream has no events). */
+    readonly actual: bigint,
+    options: TributaryErrorOptions = {},
+  ) {
+    super(
+      'WRONG_EXPECTED_VERSION',
+      `Stream "${stream}" is at version ${actual}, but the append expected ${String(expected)}: another writer appended first. Reload the stream and retry.`,
+      { retryable: true, ...options },
+    );
+  }
 }
 
 /** Type guard usable across package copies (checks shape, not `instanceof`). */

@@ -1,0 +1,2 @@
+// Public API of @tributary/postgres: PostgreSQL adapters. Curated: add named exports only.
+export {};
