@@ -2,5 +2,8 @@
 
 export type { DedupeHarness, DedupeHarnessFactory } from './dedupe/harness.js';
 export { testDedupeStore } from './dedupe/test-dedupe-store.js';
+export type { EventStoreHarness, EventStoreHarnessFactory } from './event-store/harness.js';
+export { testEventStore } from './event-store/test-event-store.js';
 export type { LogHarness, LogHarnessFactory } from './log/harness.js';
 export { testLog } from './log/test-log.js';
+export { testOutbox } from './outbox/test-outbox.js';

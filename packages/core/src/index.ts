@@ -1,6 +1,22 @@
 // Public API of @tributary/core. Curated: add named exports only.
 
 export type {
+  Aggregate,
+  AggregateOptions,
+  CommandResult,
+  Decider,
+  DeciderSpecificationThen,
+  DeciderSpecificationWhen,
+  ErrorMatcher,
+  ExpectedEvent,
+  HandleCommandOptions,
+  LoadAggregateOptions,
+  LoadedAggregate,
+  SnapshotCodec,
+  SnapshotErrorContext,
+} from './aggregates/index.js';
+export { DeciderSpecification, defineAggregate, handleCommand, loadAggregate } from './aggregates/index.js';
+export type {
   Assignment,
   Assignor,
   AssignorMember,
@@ -70,11 +86,19 @@ export type {
 } from './events/types.js';
 export { uuidv7 } from './events/uuid-v7.js';
 export { createMemoryDedupeStore } from './memory/memory-dedupe.js';
+export { createMemoryEventStore } from './memory/memory-event-store.js';
 export type { MemoryLog, MemoryLogOptions } from './memory/memory-log.js';
 export { createMemoryLog } from './memory/memory-log.js';
 export type { MemoryMetrics } from './metrics/memory-metrics.js';
 export { createMemoryMetrics } from './metrics/memory-metrics.js';
 export { noopMetrics } from './metrics/noop-metrics.js';
+export type {
+  OutboxRelay,
+  OutboxRelayOptions,
+  OutboxRelayState,
+  OutboxRelayStatus,
+} from './outbox/index.js';
+export { OUTBOX_RELAY_LEASE, OutboxRelayError, startOutboxRelay } from './outbox/index.js';
 export { murmur2, partitionForKey, toPositive } from './partitioning/murmur2.js';
 export type { DedupeOptions, DedupeStore } from './ports/dedupe.js';
 export { DEFAULT_DEDUPE_OPTIONS } from './ports/dedupe.js';
@@ -121,6 +145,30 @@ export type {
 } from './ports/log.js';
 export { DEFAULT_TOPIC_CONFIG } from './ports/log.js';
 export type { Counter, Gauge, Histogram, Labels, Metrics } from './ports/metrics.js';
+export type {
+  DeadLetterSink,
+  ProgressReport,
+  ProjectionContext,
+  ProjectionDefinition,
+  ProjectionErrorPolicy,
+  ProjectionInput,
+  ProjectionRunner,
+  ProjectionState,
+  ProjectionStatus,
+  RebuildOptions,
+  ReplayOptions,
+  ReplaySelection,
+  ReplayTarget,
+  StartProjectionOptions,
+} from './projections/index.js';
+export {
+  activeProjectionVersion,
+  defineProjection,
+  ProjectionError,
+  rebuildProjection,
+  replayEvents,
+  startProjection,
+} from './projections/index.js';
 export type { CircuitBreakerOptions, CircuitState } from './reliability/circuit-breaker.js';
 export { CircuitBreaker } from './reliability/circuit-breaker.js';
 export type { FailureDescription } from './reliability/errors.js';

@@ -75,9 +75,17 @@ function checkOne(
     throw invalidArgument(`Invalid outbox option ${JSON.stringify(outbox)}: expected a topic name or false.`);
   if (!Array.isArray(events) || events.length === 0)
     throw invalidArgument(`Cannot append to "${stream}": expected a non-empty array of events.`);
-  const stored = (events as CloudEvent[]).map((e) => toStoredEvent(e, tenant));
-  if (new Set(stored.map((e) => e.id)).size !== stored.length)
-    throw invalidArgument(`Cannot append to "${stream}": an event id appears twice in one append.`);
+  const stored = (events as unknown[]).map((e, i) => {
+    if (typeof e !== 'object' || e === null || Array.isArray(e))
+      throw invalidArgument(`Cannot append to "${stream}": events[${i}] is not an event object.`);
+    return toStoredEvent(e as CloudEvent, tenant);
+  });
+  const ids = new Set<string>();
+  for (const { id } of stored) {
+    if (ids.has(id))
+      throw invalidArgument(`Cannot append to "${stream}": event id ${id} appears twice in one append.`);
+    ids.add(id);
+  }
   return {
     stream,
     events: events as CloudEvent[],
@@ -170,7 +178,14 @@ export function checkSnapshot(snapshot: unknown): { snapshot: Snapshot; stateJso
     throw invalidArgument(`Invalid snapshot version ${String(s.version)}: expected a bigint >= 1n.`);
   if (typeof s.schemaVersion !== 'string' || s.schemaVersion.length === 0)
     throw invalidArgument('Invalid snapshot schemaVersion: expected a non-empty string.');
-  const stateJson = JSON.stringify(s.state);
+  let stateJson: string | undefined;
+  try {
+    stateJson = JSON.stringify(s.state);
+  } catch (err) {
+    throw invalidArgument(
+      `Invalid snapshot state: it is not JSON (${String(err)}). Encode bigints, Maps and the like first.`,
+    );
+  }
   if (stateJson === undefined) throw invalidArgument('Invalid snapshot state: it is not JSON.');
   return { snapshot: s as Snapshot, stateJson };
 }
