@@ -194,3 +194,11 @@ export type {
   SubscriptionContext,
   SubscriptionHandler,
 } from './subscribe/types.js';
+export type {
+  DeliverAt,
+  ScheduledEvent,
+  ScheduledFilter,
+  ScheduleOptions,
+  TimerErrorContext,
+} from './timers/index.js';
+export { TIMER_HEADERS, TIMERS_GROUP, TIMERS_TOPIC } from './timers/index.js';

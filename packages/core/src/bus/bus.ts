@@ -6,6 +6,11 @@ import { sendReply } from '../request-reply/send-reply.js';
 import type { RequestOptions } from '../request-reply/types.js';
 import { subscribe } from '../subscribe/subscription.js';
 import type { SubscribeOptions, Subscription } from '../subscribe/types.js';
+import { logTimerError } from '../timers/timer-errors.js';
+import { TIMERS_TOPIC } from '../timers/timer-records.js';
+import { TimerService } from '../timers/timer-service.js';
+import { TimerTable } from '../timers/timer-table.js';
+import type { ScheduledEvent, ScheduledFilter, TimerErrorContext } from '../timers/types.js';
 import { resolveTopicConfig } from '../topics/topic-config.js';
 import { Consumer } from './consumer.js';
 import { resolveConsumerOptions } from './consumer-options.js';
@@ -32,6 +37,11 @@ export interface BusOptions {
   readonly autoCreateTopics?: boolean | Partial<TopicConfig>;
   /** Prefix of this bus's consumer member ids, for logs. Default `'tributary'`. */
   readonly clientId?: string;
+  /**
+   * Called when the timer service (scheduled publishes) fails to start, read its topic, deliver a
+   * due event (retried with backoff) or record it as fired. Default: a line on stderr.
+   */
+  readonly onTimerError?: (error: unknown, ctx: TimerErrorContext) => void;
 }
 
 /**
@@ -50,13 +60,21 @@ export class Bus {
   private members = 0;
   private closing: Promise<void> | undefined;
   private requester: Requester | undefined;
+  private timers: TimerService | undefined;
+  private readonly onTimerError: (error: unknown, ctx: TimerErrorContext) => void;
+  /** Resumes pending timers of an earlier run (see {@link resumeTimers}). */
+  private readonly timersResumed: Promise<void>;
 
   constructor(log: Log, options: BusOptions = {}) {
     this.log = log;
     this.clientId = resolveClientId(options.clientId);
     this.topics = new TopicMetadata(log, resolveAutoCreate(options.autoCreateTopics));
     this.coordinator = new GroupCoordinator(log);
-    this.producer = new Producer(log, this.topics);
+    this.onTimerError = resolveOnTimerError(options.onTimerError);
+    this.producer = new Producer(log, this.topics, {
+      schedule: (items) => this.timerService().schedule(items),
+    });
+    this.timersResumed = this.resumeTimers();
   }
 
   /**
@@ -117,6 +135,33 @@ export class Bus {
   }
 
   /**
+   * Cancels a scheduled publish by its `PublishResult.scheduledId`. Resolves with true when a
+   * pending timer was cancelled (durably: it will not fire, even after a restart), false when no
+   * timer with that id is pending (unknown, already fired or already cancelled).
+   */
+  async cancelScheduled(id: string): Promise<boolean> {
+    this.assertOpen('cancelScheduled');
+    if (typeof id !== 'string' || id.length === 0) {
+      throw invalidArgument(
+        `cancelScheduled expects the scheduledId a scheduled publish returned; got ${JSON.stringify(id) ?? typeof id}.`,
+      );
+    }
+    await this.timersResumed;
+    return this.timers === undefined ? false : this.timers.cancel(id);
+  }
+
+  /**
+   * The pending scheduled publishes (id, topic, key, deliverAt, event type and id, …), earliest
+   * first, optionally filtered: for diagnostics and deadline queries.
+   */
+  async scheduled(filter?: ScheduledFilter): Promise<ScheduledEvent[]> {
+    this.assertOpen('scheduled');
+    await this.timersResumed;
+    // Without timers, an empty table still checks the filter.
+    return this.timers === undefined ? new TimerTable().list(filter) : this.timers.list(filter);
+  }
+
+  /**
    * Creates a consumer group member; nothing happens until `run`. With `events`, the handler
    * receives those events, typed and validated; otherwise every event of the topics, unvalidated.
    */
@@ -145,17 +190,50 @@ export class Bus {
     return this.coordinator.describeGroup(group);
   }
 
-  /** Stops every consumer (committing per their settings), then closes the log. Idempotent. */
+  /**
+   * Stops the timer service (pending timers stay in the log and fire after the next connect) and
+   * every consumer (committing per their settings), then closes the log. Idempotent.
+   */
   close(): Promise<void> {
     if (this.closing === undefined) this.closing = this.shutdown();
     return this.closing;
   }
 
   private async shutdown(): Promise<void> {
+    // Not awaiting timersResumed: a resume still probing sees `closing` and starts nothing.
+    await this.timers?.stop();
     await this.requester?.close();
     await Promise.all([...this.consumers].map((c) => c.stop()));
     this.coordinator.close();
     await this.log.close();
+  }
+
+  /** The timer service, created on first use (a scheduled publish, or timers left by an earlier run). */
+  private timerService(): TimerService {
+    this.assertOpen('publish');
+    this.timers ??= new TimerService({
+      log: this.log,
+      createConsumer: (options) => this.consumer(options),
+      deliver: (items) => this.producer.deliver(items),
+      onError: this.onTimerError,
+    });
+    return this.timers;
+  }
+
+  /**
+   * Starts the timer service when the timers topic exists, so timers pending from an earlier run
+   * fire without any call. One `describeTopic` per bus; a bus that never schedules pays nothing more.
+   */
+  private async resumeTimers(): Promise<void> {
+    try {
+      await this.log.describeTopic(TIMERS_TOPIC);
+    } catch {
+      return; // no timers topic (or the log cannot tell): nothing to resume
+    }
+    if (this.closing !== undefined) return;
+    await this.timerService()
+      .start()
+      .catch((error: unknown) => this.onTimerError(error, { phase: 'start' }));
   }
 
   private assertOpen(operation: string): void {
@@ -175,6 +253,14 @@ function resolveAutoCreate(option: BusOptions['autoCreateTopics']): Partial<Topi
   }
   resolveTopicConfig(option); // fail now (INVALID_TOPIC_CONFIG), not on first publish
   return option;
+}
+
+function resolveOnTimerError(onTimerError: unknown): (error: unknown, ctx: TimerErrorContext) => void {
+  if (onTimerError === undefined) return logTimerError;
+  if (typeof onTimerError !== 'function') {
+    throw invalidArgument('Option onTimerError must be a function (error, ctx) => void.');
+  }
+  return (error, ctx) => onTimerError(error, ctx);
 }
 
 function resolveClientId(clientId: unknown): string {

@@ -1,15 +1,21 @@
 import type { CloudEvent } from '../envelope/types.js';
 import { invalidArgument, isTributaryError, LogError, ValidationError } from '../errors/errors.js';
 import type { AppendResult, Log, LogRecordInput } from '../ports/log.js';
+import { resolveDeliverAt } from '../timers/schedule-options.js';
+import type { DeliveryItem, DeliveryOutcome, PublishScheduler, ScheduledPublish } from '../timers/types.js';
 import { definitionOf, partitionForKey, toLogRecord } from './events-api.js';
 import type { TopicMetadata } from './topic-metadata.js';
 import { unknownTopic } from './topic-metadata.js';
 import type { BatchEntry, PublishBatchOptions, PublishOptions, PublishResult } from './types.js';
 
-interface Prepared {
-  readonly topic: string;
-  readonly record: LogRecordInput;
+interface Prepared extends DeliveryItem {
+  /** Set when the event is scheduled for later (ms since the epoch). */
+  readonly deliverAt?: number | undefined;
 }
+
+type Outcome =
+  | { readonly ok: true; readonly result: PublishResult }
+  | { readonly ok: false; readonly error: unknown };
 
 /**
  * Publishes events to the log. Every event is checked and encoded before anything is written, so a
@@ -19,6 +25,9 @@ interface Prepared {
  * its key; else keyless events are spread: each `publish` takes the next partition of its topic in
  * turn, and all keyless events of one `publishBatch` go together to one partition (Kafka's sticky
  * partitioning, applied per batch), so they cost one append.
+ *
+ * Scheduled events (`deliverAt` / `delayMs` in the future) are checked the same way, their topic
+ * resolved (created when auto-create is on) and handed to the scheduler, which places them when due.
  */
 export class Producer {
   private readonly roundRobin = new Map<string, number>();
@@ -26,12 +35,19 @@ export class Producer {
   constructor(
     private readonly log: Log,
     private readonly topics: TopicMetadata,
+    private readonly scheduler: PublishScheduler,
   ) {}
 
   async publish(event: CloudEvent, options: PublishOptions = {}): Promise<PublishResult> {
     checkOptions(options);
+    const deliverAt = resolveDeliverAt(options, 'publish option ');
     const { topic, record } = prepare(event, options.topic, options.key);
     const count = await this.topics.partitionCount(topic);
+    if (deliverAt !== undefined) {
+      const { partition } = options;
+      if (partition !== undefined) checkPartition(topic, count, partition);
+      return (await this.schedule([{ topic, record, partition, deliverAt }]))[0] as PublishResult;
+    }
     const partition =
       options.partition !== undefined
         ? checkPartition(topic, count, options.partition)
@@ -60,12 +76,82 @@ export class Producer {
     for (const topic of new Set(prepared.map((p) => p.topic))) {
       counts.set(topic, await this.topics.partitionCount(topic));
     }
+    const now: number[] = [];
+    const later: number[] = [];
+    for (const [i, p] of prepared.entries()) (p.deliverAt === undefined ? now : later).push(i);
+    const at = (i: number) => prepared[i] as Prepared;
+    const scheduling =
+      later.length === 0
+        ? Promise.resolve([])
+        : this.schedule(later.map((i) => ({ ...at(i), deliverAt: at(i).deliverAt as number })));
+    scheduling.catch(() => {}); // rethrown below, once the immediate appends have settled
+    const outcomes = await this.appendPlaced(now.map(at), counts);
+    const scheduled = await scheduling;
+    const results: PublishResult[] = new Array(prepared.length);
+    for (const [j, outcome] of outcomes.entries()) {
+      if (!outcome.ok) throw outcome.error;
+      results[now[j] as number] = outcome.result;
+    }
+    for (const [j, result] of scheduled.entries()) results[later[j] as number] = result;
+    return results;
+  }
+
+  /**
+   * Appends already-encoded records (due timers) placed as {@link publishBatch} would, creating
+   * topics per the auto-create setting. Never rejects: one outcome per item, in order.
+   */
+  async deliver(items: readonly DeliveryItem[]): Promise<DeliveryOutcome[]> {
+    const counts = new Map<string, number>();
+    const failed = new Map<string, unknown>();
+    for (const topic of new Set(items.map((item) => item.topic))) {
+      try {
+        counts.set(topic, await this.topics.partitionCount(topic));
+      } catch (error) {
+        failed.set(topic, error);
+      }
+    }
+    const placeable = items.filter((item) => !failed.has(item.topic));
+    const appended = await this.appendPlaced(placeable, counts);
+    let next = 0;
+    return items.map((item): DeliveryOutcome => {
+      if (failed.has(item.topic)) return { ok: false, error: failed.get(item.topic) };
+      const outcome = appended[next++] as Outcome;
+      return outcome.ok ? { ok: true } : outcome;
+    });
+  }
+
+  private async schedule(items: readonly ScheduledPublish[]): Promise<PublishResult[]> {
+    const receipts = await this.scheduler.schedule(items);
+    return receipts.map(({ topic, partition, offset, id, deliverAt }) => ({
+      topic,
+      partition,
+      offset,
+      scheduledId: id,
+      deliverAt: new Date(deliverAt),
+    }));
+  }
+
+  /**
+   * One append per partition (input order kept within a partition); each record's outcome in input
+   * order. A partition's append is atomic; appends to other partitions are independent.
+   */
+  private async appendPlaced(
+    items: readonly DeliveryItem[],
+    counts: ReadonlyMap<string, number>,
+  ): Promise<Outcome[]> {
     const sticky = new Map<string, number>();
     const groups = new Map<string, { topic: string; partition: number; indexes: number[] }>();
-    const slots = prepared.map(({ topic, record }, i) => {
+    const outcomes: Outcome[] = new Array(items.length);
+    for (const [i, { topic, record, partition: explicit }] of items.entries()) {
       const count = counts.get(topic) ?? 1;
       let partition: number;
-      if (record.key !== null) partition = partitionForKey(record.key, count);
+      if (explicit !== undefined) {
+        if (explicit < 0 || explicit >= count) {
+          outcomes[i] = { ok: false, error: partitionOutOfRange(topic, count, explicit) };
+          continue;
+        }
+        partition = explicit;
+      } else if (record.key !== null) partition = partitionForKey(record.key, count);
       else {
         partition = sticky.get(topic) ?? this.nextKeyless(topic, count);
         sticky.set(topic, partition);
@@ -77,22 +163,27 @@ export class Producer {
         groups.set(id, group);
       }
       group.indexes.push(i);
-      return { group, position: group.indexes.length - 1 };
-    });
-    const appended = new Map<object, AppendResult>();
-    const settled = await Promise.allSettled(
-      [...groups.values()].map(async (group) => {
-        const records = group.indexes.map((i) => (prepared[i] as Prepared).record);
-        appended.set(group, await this.append(group.topic, group.partition, records));
+    }
+    await Promise.all(
+      [...groups.values()].map(async ({ topic, partition, indexes }) => {
+        try {
+          const appended = await this.append(
+            topic,
+            partition,
+            indexes.map((i) => (items[i] as DeliveryItem).record),
+          );
+          for (const [position, i] of indexes.entries()) {
+            outcomes[i] = {
+              ok: true,
+              result: { topic, partition, offset: appended.baseOffset + BigInt(position) },
+            };
+          }
+        } catch (error) {
+          for (const i of indexes) outcomes[i] = { ok: false, error };
+        }
       }),
     );
-    const failure = settled.find((s) => s.status === 'rejected');
-    if (failure !== undefined) throw failure.reason;
-    return slots.map(({ group, position }) => ({
-      topic: group.topic,
-      partition: group.partition,
-      offset: (appended.get(group) as AppendResult).baseOffset + BigInt(position),
-    }));
+    return outcomes;
   }
 
   private nextKeyless(topic: string, count: number): number {
@@ -136,13 +227,15 @@ function checkOptions(options: PublishOptions): void {
 }
 
 function checkPartition(topic: string, count: number, partition: number): number {
-  if (partition < 0 || partition >= count) {
-    throw new LogError(
-      'PARTITION_OUT_OF_RANGE',
-      `Partition ${partition} does not exist in topic "${topic}": it has ${count} partition(s), numbered 0 to ${count - 1}.`,
-    );
-  }
+  if (partition < 0 || partition >= count) throw partitionOutOfRange(topic, count, partition);
   return partition;
+}
+
+function partitionOutOfRange(topic: string, count: number, partition: number): LogError {
+  return new LogError(
+    'PARTITION_OUT_OF_RANGE',
+    `Partition ${partition} does not exist in topic "${topic}": it has ${count} partition(s), numbered 0 to ${count - 1}.`,
+  );
 }
 
 function isObject(value: unknown): value is object {
@@ -172,7 +265,8 @@ function prepareEntry(entry: BatchEntry, index: number, topic: string | undefine
       if (entry.key !== undefined && typeof entry.key !== 'string') {
         throw invalidArgument(`key must be a string; got ${typeof entry.key}.`);
       }
-      return prepare(entry.event, topic, entry.key);
+      const deliverAt = resolveDeliverAt(entry, '');
+      return { ...prepare(entry.event, topic, entry.key), deliverAt };
     }
     return prepare(entry as CloudEvent, topic, undefined);
   } catch (err) {

@@ -1,18 +1,33 @@
 import type { CloudEvent } from '../envelope/types.js';
 import type { LogRecord, RecordHeader } from '../ports/log.js';
+import type { ScheduleOptions } from '../timers/types.js';
 import type { AssignorName } from './assignors/index.js';
 import type { Assignor, TopicPartition } from './assignors/types.js';
 import type { EventDefinition } from './events-api.js';
 
-/** Where a record was appended. */
+/**
+ * Where a record was appended. For a scheduled publish (`scheduledId` set): the position of its
+ * timer record in the timers topic; the event gets its own position in its topic when it fires.
+ */
 export interface PublishResult {
   readonly topic: string;
   readonly partition: number;
   readonly offset: bigint;
+  /** Set when the event was scheduled for later: its timer id, for `bus.cancelScheduled(id)`. */
+  readonly scheduledId?: string;
+  /** Set when the event was scheduled for later: when it is due. */
+  readonly deliverAt?: Date;
 }
 
-/** Options of `bus.publish`. */
-export interface PublishOptions {
+/**
+ * Options of `bus.publish`. With `deliverAt` or `delayMs` in the future the event is scheduled:
+ * the publish resolves once a timer record is durable in the `tributary.timers` topic, and the
+ * event is published to its topic (topic and key resolved as for an immediate publish) at that
+ * time, not before, even across restarts, unless cancelled with `bus.cancelScheduled`. Delivery
+ * is at least once: a crash between publishing a due event and recording that it fired publishes
+ * it again after the restart, with the same CloudEvent id (consumers with dedupe see it once).
+ */
+export interface PublishOptions extends ScheduleOptions {
   /** Target topic; defaults to the topic of the event's definition (`defineEvent(..., { topic })`). */
   readonly topic?: string;
   /**
@@ -24,8 +39,10 @@ export interface PublishOptions {
   readonly partition?: number;
 }
 
-/** One entry of `bus.publishBatch`: an event, or an event with its own key. */
-export type BatchEntry = CloudEvent | { readonly event: CloudEvent; readonly key?: string };
+/** One entry of `bus.publishBatch`: an event, or an event with its own key and/or delivery time. */
+export type BatchEntry =
+  | CloudEvent
+  | ({ readonly event: CloudEvent; readonly key?: string } & ScheduleOptions);
 
 /** Options of `bus.publishBatch`. */
 export interface PublishBatchOptions {
