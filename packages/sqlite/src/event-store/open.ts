@@ -1,0 +1,81 @@
+// Opening the event store's database and checking the store's options.
+import { type EventStoreOptions, StorageError, TributaryError } from '@tributary/core';
+import { invalidArgument, NO_UPCASTING } from '@tributary/core/internal';
+import Database from 'better-sqlite3';
+import { type DatabaseHandle, openDatabase, storageFailure } from '../database.js';
+import type { SqliteTx } from '../sqlite-tx.js';
+import type { PreparedProjection } from './append.js';
+import { EVENT_STORE_SCHEMA } from './schema.js';
+
+/** Page cache of a database the store opens itself: index pages of appends and reads stay hot. */
+const OWNED_CACHE_KIB = 64 * 1024;
+
+/**
+ * Opens (a path: WAL, `synchronous = FULL`) or borrows (a Database, as it is) the database and
+ * creates the event store's tables. A file that is not a SQLite database fails with a
+ * `STORAGE_FAILURE` saying so.
+ */
+export function openEventStoreDatabase(target: string | Database.Database): DatabaseHandle {
+  let handle: DatabaseHandle;
+  try {
+    handle = openDatabase(target);
+  } catch (err) {
+    throw explainNotADatabase(err, target);
+  }
+  try {
+    if (handle.owned) handle.db.pragma(`cache_size = -${OWNED_CACHE_KIB}`);
+    handle.db.exec(EVENT_STORE_SCHEMA);
+  } catch (err) {
+    if (handle.owned) handle.db.close();
+    throw explainNotADatabase(storageFailure(err, "creating the event store's tables"), target);
+  }
+  return handle;
+}
+
+function explainNotADatabase(err: unknown, target: string | Database.Database): unknown {
+  if (!(err instanceof TributaryError) || !(err.cause instanceof Database.SqliteError)) return err;
+  if (err.cause.code !== 'SQLITE_NOTADB') return err;
+  const name = typeof target === 'string' ? target : target.name;
+  return new StorageError(
+    'STORAGE_FAILURE',
+    `Cannot open the event store: ${JSON.stringify(name)} is not a SQLite database (another kind of file, or an encrypted or corrupt one). Give a new path or an existing Tributary database file.`,
+    { cause: err.cause },
+  );
+}
+
+/** The store's options, checked, with defaults applied. */
+export interface ResolvedStoreOptions {
+  readonly upcaster: NonNullable<EventStoreOptions<SqliteTx>['upcasters']>;
+  readonly projections: readonly PreparedProjection[];
+  readonly outboxTopic: EventStoreOptions<SqliteTx>['outboxTopic'];
+}
+
+export function resolveStoreOptions(options: EventStoreOptions<SqliteTx> | undefined): ResolvedStoreOptions {
+  if (options === undefined) return { upcaster: NO_UPCASTING, projections: [], outboxTopic: undefined };
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('Invalid event store options: expected an object like { inlineProjections: [] }.');
+  const { upcasters, inlineProjections = [], outboxTopic } = options;
+  if (upcasters !== undefined && typeof upcasters?.upcast !== 'function')
+    throw invalidArgument(
+      'Invalid upcasters: expected an object with an upcast(event) method, like new Upcasters().',
+    );
+  if (outboxTopic !== undefined && typeof outboxTopic !== 'function')
+    throw invalidArgument('Invalid outboxTopic: expected a function (event, stream) => topic | undefined.');
+  if (!Array.isArray(inlineProjections))
+    throw invalidArgument('Invalid inlineProjections: expected an array of { name, apply }.');
+  const projections = inlineProjections.map((projection): PreparedProjection => {
+    if (
+      typeof projection !== 'object' ||
+      projection === null ||
+      typeof projection.name !== 'string' ||
+      projection.name.length === 0 ||
+      typeof projection.apply !== 'function'
+    )
+      throw invalidArgument('Invalid inline projection: expected { name, apply(events, tx), types? }.');
+    const { types } = projection;
+    if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string')))
+      throw invalidArgument(`Invalid types of inline projection "${projection.name}": expected event types.`);
+    return { projection, types: types === undefined ? undefined : new Set(types) };
+  });
+  return { upcaster: upcasters ?? NO_UPCASTING, projections, outboxTopic };
+}
