@@ -181,6 +181,42 @@ export { Requester } from './request-reply/requester.js';
 export { sendReply } from './request-reply/send-reply.js';
 export type { RequesterOptions, RequestOptions, RequestReplyBus } from './request-reply/types.js';
 export { DEFAULT_REPLY_TOPIC, REPLY_TO_EXTENSION } from './request-reply/types.js';
+export type {
+  CompensationContext,
+  CompensationRetryOptions,
+  EventTypes,
+  ReactBaseOptions,
+  Reaction,
+  ReactToDefinitions,
+  ReactToTypes,
+  Saga,
+  SagaApplyOutcome,
+  SagaBaseDefinition,
+  SagaCommands,
+  SagaContext,
+  SagaDefinition,
+  SagaHistoryEntry,
+  SagaInstance,
+  SagaRunner,
+  SagaRunnerStatus,
+  SagaStatus,
+  SagaStep,
+  SagaTransition,
+  StartSagaOptions,
+  StateMachineContext,
+  StateMachineSagaDefinition,
+  StepSagaDefinition,
+} from './sagas/index.js';
+export {
+  defineSaga,
+  deterministicId,
+  react,
+  SagaDeadline,
+  SagaDeadlineRequested,
+  SagaTransitioned,
+  sagaDeadlineTopic,
+  startSaga,
+} from './sagas/index.js';
 export { retryTopic } from './subscribe/retry-topics.js';
 export type { ShutdownOptions, Stoppable } from './subscribe/signals.js';
 export { shutdownOnSignals } from './subscribe/signals.js';
