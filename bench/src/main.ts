@@ -12,15 +12,17 @@ import { meanEventBytes } from './events.js';
 import { machineInfo } from './machine.js';
 import { FULL_TIMING, QUICK_TIMING } from './measure.js';
 import { compareToTributary, type ResultRow } from './results.js';
+import { STORE_SYSTEMS } from './store/index.js';
 import { SUITES } from './suites/index.js';
 import { SYSTEMS } from './systems/index.js';
 import { formatTable } from './table.js';
 
 const USAGE = `usage: npm run bench -- [--quick] [--json FILE] [--suite NAME]... [--system NAME]...
-  --quick         short rows (whole run < 60 s)
+  --quick         short rows (log suites < 60 s; event-store suites ≈ 1-2 min, pre-filling included)
   --json FILE     also write the results as JSON
   --suite NAME    only these suites (repeat or comma-separate): ${SUITES.map((s) => s.name).join(', ')}
-  --system NAME   only these systems: ${SYSTEMS.map((s) => s.name).join(', ')}`;
+  --system NAME   only these systems: ${SYSTEMS.map((s) => s.name).join(', ')}
+                  (event stores: ${STORE_SYSTEMS.map((s) => s.name).join(', ')})`;
 
 /** Splits repeated/comma-separated values and rejects names not in `known`, naming them. */
 function pick<T extends { name: string }>(
@@ -55,13 +57,17 @@ async function main(): Promise<void> {
     return;
   }
   const suites = pick('--suite', values.suite, SUITES);
-  const systems = pick('--system', values.system, SYSTEMS);
+  // Log systems and event stores share one --system filter; each suite measures its own kind.
+  const picked = pick('--system', values.system, [...SYSTEMS, ...STORE_SYSTEMS]).map((s) => s.name);
+  const systems = SYSTEMS.filter((s) => picked.includes(s.name));
+  const storeSystems = STORE_SYSTEMS.filter((s) => picked.includes(s.name));
   const quick = values.quick ?? false;
   const machine = machineInfo();
   const ctx = {
     quick,
     timing: quick ? QUICK_TIMING : FULL_TIMING,
     systems,
+    storeSystems,
     eventBytes: meanEventBytes(),
     progress: (line: string) => process.stderr.write(`${line}\n`),
   };

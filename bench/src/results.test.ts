@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareToTributary, type ResultRow } from './results.js';
+import { compareToTributary, type ResultRow, tributaryReference } from './results.js';
 
 function row(over: Partial<ResultRow>): ResultRow {
   return {
@@ -61,5 +61,45 @@ describe('compareToTributary in consumer.process', () => {
     ];
     compareToTributary(rows);
     expect(rows.map((r) => r.tributary_advantage)).toEqual([1, 1, 6, undefined]);
+  });
+});
+
+describe('compareToTributary in the event-store suites', () => {
+  it('compares PostgreSQL peers with Tributary on PostgreSQL, not with Tributary on SQLite', () => {
+    const base = { suite: 'store.append', batch: 100 };
+    const rows = [
+      row({ ...base, system: 'tributary-sqlite', events_per_s: 1000 }),
+      row({ ...base, system: 'tributary-postgres', events_per_s: 600 }),
+      row({ ...base, system: 'pg-plain', events_per_s: 100 }),
+      row({ ...base, system: 'emmett-postgresql', events_per_s: 200 }),
+    ];
+    compareToTributary(rows);
+    expect(rows.map((r) => r.tributary_advantage)).toEqual([1, 1, 6, 3]);
+  });
+
+  it('compares store.load rows of the same mode by median load time, lower being better', () => {
+    const base = { suite: 'store.load', batch: null, events_per_s: null };
+    const rows = [
+      row({ ...base, system: 'tributary-postgres', mode: 'full stream', p50_ms: 20 }),
+      row({ ...base, system: 'tributary-postgres', mode: 'snapshot + tail', p50_ms: 1 }),
+      row({ ...base, system: 'pg-plain', mode: 'full stream', p50_ms: 50 }),
+    ];
+    compareToTributary(rows);
+    expect(rows.map((r) => r.tributary_advantage)).toEqual([1, 1, 2.5]);
+  });
+
+  it('gives no ratio to a peer whose Tributary adapter row was skipped', () => {
+    const base = { suite: 'store.append', batch: 100 };
+    const rows = [
+      row({ ...base, system: 'tributary-postgres', skipped: true, events_per_s: null }),
+      row({ ...base, system: 'pg-plain', events_per_s: 100 }),
+    ];
+    compareToTributary(rows);
+    expect(rows[1]?.tributary_advantage).toBeUndefined();
+  });
+
+  it('maps log systems to the tributary row', () => {
+    expect(tributaryReference('nats')).toBe('tributary');
+    expect(tributaryReference('emmett-postgresql')).toBe('tributary-postgres');
   });
 });

@@ -35,7 +35,9 @@ export interface ResultRow {
   readonly rate?: number;
   /**
    * How many times better Tributary did than this row in the same suite and shape (>1: Tributary
-   * better): its throughput ÷ this row's, or for `log.e2e` this row's p99 ÷ Tributary's p99.
+   * better): its throughput ÷ this row's, or for `log.e2e` this row's p99 ÷ Tributary's p99, for
+   * `store.load` this row's p50 ÷ Tributary's p50. Store rows compare with Tributary's adapter on
+   * the same database (see `tributaryReference`).
    */
   tributary_advantage?: number;
 }
@@ -44,9 +46,29 @@ export interface ResultRow {
 export type Measured = Omit<ResultRow, 'suite' | 'system' | 'batch' | 'concurrency' | 'event_bytes'>;
 
 /**
- * Fills `tributary_advantage` on every row that has a Tributary row of the same suite and shape:
- * the same mode when the row has one (each system then runs at its own concurrency), else the
- * same batch and concurrency.
+ * The Tributary row a system's row is compared with: for the event stores, Tributary's adapter
+ * on the same database (PostgreSQL peers against `tributary-postgres`; each Tributary adapter
+ * against itself); for the log suites, `tributary`.
+ */
+export function tributaryReference(system: string): string {
+  return TRIBUTARY_REFERENCE[system] ?? 'tributary';
+}
+
+const TRIBUTARY_REFERENCE: Readonly<Record<string, string>> = {
+  'tributary-sqlite': 'tributary-sqlite',
+  'tributary-postgres': 'tributary-postgres',
+  'pg-plain': 'tributary-postgres',
+  'emmett-postgresql': 'tributary-postgres',
+};
+
+/** Suites whose rows are compared by latency (lower is better) rather than throughput. */
+const BY_P99 = new Set(['log.e2e']);
+const BY_P50 = new Set(['store.load']);
+
+/**
+ * Fills `tributary_advantage` on every row that has a Tributary row (see
+ * {@link tributaryReference}) of the same suite and shape: the same mode when the row has one
+ * (each system then runs at its own concurrency), else the same batch and concurrency.
  */
 export function compareToTributary(rows: ResultRow[]): void {
   const sameShape = (a: ResultRow, b: ResultRow) =>
@@ -54,12 +76,15 @@ export function compareToTributary(rows: ResultRow[]): void {
       ? a.mode === b.mode
       : a.batch === b.batch && a.concurrency === b.concurrency;
   for (const row of rows) {
+    const reference = tributaryReference(row.system);
     const trib = rows.find(
-      (r) => r.system === 'tributary' && r.suite === row.suite && sameShape(r, row) && !r.skipped,
+      (r) => r.system === reference && r.suite === row.suite && sameShape(r, row) && !r.skipped,
     );
     if (!trib || row.skipped) continue;
-    if (row.suite === 'log.e2e') {
+    if (BY_P99.has(row.suite)) {
       if (row.p99_ms !== null && trib.p99_ms) row.tributary_advantage = row.p99_ms / trib.p99_ms;
+    } else if (BY_P50.has(row.suite)) {
+      if (row.p50_ms !== null && trib.p50_ms) row.tributary_advantage = row.p50_ms / trib.p50_ms;
     } else if (row.suite !== 'log.memory' && row.events_per_s && trib.events_per_s !== null) {
       row.tributary_advantage = trib.events_per_s / row.events_per_s;
     }

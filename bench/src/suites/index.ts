@@ -2,8 +2,12 @@ import { consumeSuite } from './consume.js';
 import { consumerProcessSuite } from './consumer-process.js';
 import { e2eSuite } from './e2e.js';
 import { memorySuite } from './memory.js';
+import { projectionCatchupSuite } from './projection-catchup.js';
 import { publishSuite } from './publish.js';
 import { publishSingleSuite } from './publish-single.js';
+import { storeAppendSuite } from './store-append.js';
+import { storeAppendSingleSuite } from './store-append-single.js';
+import { storeLoadSuite } from './store-load.js';
 import type { Suite } from './suite.js';
 
 /** Every suite, in run order. */
@@ -14,4 +18,8 @@ export const SUITES: readonly Suite[] = [
   consumeSuite,
   consumerProcessSuite,
   memorySuite,
+  storeAppendSuite,
+  storeAppendSingleSuite,
+  storeLoadSuite,
+  projectionCatchupSuite,
 ];

@@ -1,6 +1,7 @@
 import type { Timing } from '../measure.js';
 import type { Measured, ResultRow } from '../results.js';
 import { eventsPerSecond, megabytesPerSecond } from '../stats.js';
+import type { StoreSystem } from '../store/types.js';
 import { type BenchSystem, type SystemSession, SystemUnavailable } from '../systems/types.js';
 
 /** What every suite gets from the command line. */
@@ -9,6 +10,8 @@ export interface SuiteContext {
   readonly timing: Timing;
   /** The systems selected with `--system` (all by default), in table order. */
   readonly systems: readonly BenchSystem[];
+  /** The event stores selected with `--system` (all by default), for the `store.*` suites. */
+  readonly storeSystems: readonly StoreSystem[];
   readonly eventBytes: number;
   /** Progress for the terminal (stderr); not part of the results. */
   readonly progress: (line: string) => void;
@@ -32,7 +35,7 @@ export interface RowShape {
 export function skippedRow(
   ctx: SuiteContext,
   suite: string,
-  system: BenchSystem,
+  system: { readonly name: string },
   shape: RowShape,
   reason: string,
 ): ResultRow {

@@ -1,2 +1,4 @@
-// Public API of @tributary/postgres: PostgreSQL adapters. Curated: add named exports only.
-export {};
+// Public API of @tributary/postgres: PostgreSQL adapters.
+
+export type { PgTx, PostgresEventStore, PostgresEventStoreOptions } from './options.js';
+export { openPostgresEventStore } from './postgres-event-store.js';
