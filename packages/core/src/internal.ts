@@ -8,7 +8,12 @@ export type { ParsedFailure } from './dead-letters/dead-letter-record.js';
 export { parseFailure, toDeadLetterRecord } from './dead-letters/dead-letter-record.js';
 export { writeDeadLetter } from './dead-letters/write-dead-letter.js';
 export { invalidArgument } from './errors/errors.js';
-export type { CheckedAppend, ResolvedReadAll, ResolvedReadStream } from './event-store/checks.js';
+export type {
+  CheckedAppend,
+  ResolvedEventStoreOptions,
+  ResolvedReadAll,
+  ResolvedReadStream,
+} from './event-store/checks.js';
 export {
   checkAppend,
   checkAppends,
@@ -16,6 +21,7 @@ export {
   checkSnapshot,
   checkStreamMetadata,
   DEFAULT_READ_ALL_COUNT,
+  resolveEventStoreOptions,
   resolveReadAll,
   resolveReadStream,
 } from './event-store/checks.js';

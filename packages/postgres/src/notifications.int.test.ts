@@ -3,6 +3,17 @@ import { expect, it } from 'vitest';
 import { describeWithPostgres } from './test-support/pg.js';
 import { event, useStores } from './test-support/stores.js';
 
+/**
+ * Appends a marker and waits until it is heard: notifications arrive in commit order, so the
+ * warm-up's stragglers have been heard too. Returns the count then.
+ */
+async function settled(count: () => number, marker: () => Promise<unknown>): Promise<number> {
+  const mark = count();
+  await marker();
+  await waitFor(() => count() > mark);
+  return count();
+}
+
 describeWithPostgres('onAppended across processes', () => {
   const stores = useStores();
 
@@ -16,7 +27,10 @@ describeWithPostgres('onAppended across processes', () => {
       await there.appendToStream('account-1', [event()]);
       return calls > 0;
     });
-    const before = calls;
+    const before = await settled(
+      () => calls,
+      () => there.appendToStream('account-0', [event()]),
+    );
     await here.appendToStream('account-2', [event()]);
     await there.appendToStream('account-3', [event()]);
     await waitFor(() => calls >= before + 2);
@@ -33,7 +47,10 @@ describeWithPostgres('onAppended across processes', () => {
       await neighbour.appendToStream('account-1', [event()]);
       return calls > 0;
     });
-    const before = calls;
+    const before = await settled(
+      () => calls,
+      () => neighbour.appendToStream('account-0', [event()]),
+    );
     await elsewhere.appendToStream('account-1', [event()]);
     await neighbour.appendToStream('account-2', [event()]);
     await waitFor(() => calls > before);

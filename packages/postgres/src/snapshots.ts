@@ -1,8 +1,7 @@
 // saveSnapshot and loadSnapshot: one row per stream, replaced on every save.
 import type { Snapshot, TenantOption } from '@tributary/core';
-import { checkStreamName, tenantOf } from '@tributary/core/internal';
+import { checkSnapshot, checkStreamName, tenantOf } from '@tributary/core/internal';
 import type { Database } from './database.js';
-import { checkSnapshotState } from './input-checks.js';
 
 export async function saveSnapshot(
   db: Database,
@@ -12,7 +11,7 @@ export async function saveSnapshot(
 ): Promise<void> {
   checkStreamName(stream);
   const tenant = tenantOf(options);
-  const { snapshot: s, stateJson } = checkSnapshotState(snapshot);
+  const { snapshot: s, stateJson } = checkSnapshot(snapshot);
   await db.query(`save a snapshot of stream "${stream}"`, {
     name: db.statementName('save_snapshot'),
     text: `INSERT INTO ${db.tables.snapshots} (tenant, stream, version, schema_version, state)

@@ -3,7 +3,6 @@ import type { EventStoreTransaction } from '@tributary/core';
 import { checkAppend, checkAppends } from '@tributary/core/internal';
 import { type Appender, pgTxOf, transactionEnded } from './append/appender.js';
 import type { Database } from './database.js';
-import { checkAppendsEventObjects, checkEventObjects } from './input-checks.js';
 import type { PgTx } from './options.js';
 
 /**
@@ -34,7 +33,6 @@ export async function runTransaction<T>(
     const tx: EventStoreTransaction<PgTx> = {
       db: target.tx,
       appendToStream: async (stream, events, options) => {
-        checkEventObjects(events);
         const { tenant, append } = checkAppend(stream, events, options);
         const unit = appender.unitOf(tenant, append);
         ensureActive('tx.appendToStream()');
@@ -45,7 +43,6 @@ export async function runTransaction<T>(
         });
       },
       appendToStreams: async (appends, options) => {
-        checkAppendsEventObjects(appends);
         const checked = checkAppends(appends, options);
         ensureActive('tx.appendToStreams()');
         const units = appender.unitsOf(checked);

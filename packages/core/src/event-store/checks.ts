@@ -3,7 +3,10 @@ import type { CloudEvent } from '../envelope/types.js';
 import { invalidArgument } from '../errors/errors.js';
 import type {
   AppendOptions,
+  EventStoreOptions,
+  EventUpcaster,
   ExpectedVersion,
+  InlineProjection,
   ReadAllOptions,
   ReadStreamOptions,
   Snapshot,
@@ -13,6 +16,7 @@ import type {
 import { checkExpectedVersion } from './expected-version.js';
 import { type StoredEvent, toStoredEvent } from './stored-event.js';
 import { checkStreamName, tenantOf } from './stream-names.js';
+import { NO_UPCASTING } from './upcasters.js';
 
 /** One append, checked: its events in row form. */
 export interface CheckedAppend {
@@ -214,4 +218,44 @@ function checkDate(what: string, value: unknown): Date | undefined {
   if (!(value instanceof Date) || Number.isNaN(value.getTime()))
     throw invalidArgument(`Invalid ${what} ${String(value)}: expected a valid Date.`);
   return value;
+}
+
+/** The options every adapter takes, checked, with defaults applied. */
+export interface ResolvedEventStoreOptions<Tx> {
+  readonly upcaster: EventUpcaster;
+  readonly inlineProjections: readonly InlineProjection<Tx>[];
+  readonly outboxTopic: EventStoreOptions<Tx>['outboxTopic'];
+}
+
+/**
+ * Checks the options every adapter takes (`upcasters`, `inlineProjections`, `outboxTopic`); an
+ * adapter checks its own (connection) options itself.
+ * @throws ValidationError `INVALID_ARGUMENT` naming the bad option.
+ */
+export function resolveEventStoreOptions<Tx>(
+  options: EventStoreOptions<Tx> | undefined,
+): ResolvedEventStoreOptions<Tx> {
+  if (options === undefined) return { upcaster: NO_UPCASTING, inlineProjections: [], outboxTopic: undefined };
+  if (typeof options !== 'object' || options === null)
+    throw invalidArgument('Invalid event store options: expected an object like { inlineProjections: [] }.');
+  const { upcasters, inlineProjections = [], outboxTopic } = options;
+  if (upcasters !== undefined && typeof upcasters?.upcast !== 'function')
+    throw invalidArgument('Invalid upcasters: expected an object with upcast(event), like new Upcasters().');
+  if (outboxTopic !== undefined && typeof outboxTopic !== 'function')
+    throw invalidArgument('Invalid outboxTopic: expected a function (event, stream) => topic | undefined.');
+  if (!Array.isArray(inlineProjections))
+    throw invalidArgument('Invalid inlineProjections: expected an array of { name, apply }.');
+  for (const projection of inlineProjections as unknown[]) {
+    const p = projection as Partial<InlineProjection<Tx>> | null;
+    if (typeof p !== 'object' || p === null || typeof p.name !== 'string' || p.name.length === 0)
+      throw invalidArgument(
+        'Invalid inline projection: expected { name, apply(events, tx), types? } with a non-empty name.',
+      );
+    if (typeof p.apply !== 'function')
+      throw invalidArgument(`Invalid inline projection "${p.name}": apply must be a function.`);
+    const types: unknown = p.types;
+    if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string')))
+      throw invalidArgument(`Invalid inline projection "${p.name}": types must be an array of event types.`);
+  }
+  return { upcaster: upcasters ?? NO_UPCASTING, inlineProjections, outboxTopic };
 }

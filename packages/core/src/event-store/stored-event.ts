@@ -24,6 +24,10 @@ const SCHEMA_VERSION = /^urn:tributary:schema:.+:v(\d+)$/;
  */
 export function toStoredEvent(event: CloudEvent, tenant: string): StoredEvent {
   assertEnvelope(event, 'Cannot append the event');
+  if (event.id.includes('\u0000') || event.type.includes('\u0000'))
+    throw invalidArgument(
+      `Cannot append ${describeEvent(event)}: its id or type holds a NUL character, which databases cannot store in text.`,
+    );
   if (event.tenantid !== undefined && event.tenantid !== tenant)
     throw invalidArgument(
       `Cannot append ${describeEvent(event)}: its tenantid "${event.tenantid}" differs from the stream's tenant "${tenant}". Append it with { tenant: "${event.tenantid}" }.`,

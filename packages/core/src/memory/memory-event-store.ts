@@ -4,6 +4,7 @@ import { invalidArgument, TributaryError } from '../errors/errors.js';
 import {
   checkAppend,
   checkAppends,
+  checkSnapshot,
   checkStreamMetadata,
   resolveReadAll,
   resolveReadStream,
@@ -34,12 +35,7 @@ import type {
 } from '../ports/event-store.js';
 import { MemoryCheckpoints } from './memory-checkpoints.js';
 import { type AppendConfig, type AppendOutcome, writeAppends } from './memory-event-append.js';
-import {
-  checkAppendsEventObjects,
-  checkEventObjects,
-  checkEventStoreOptions,
-  checkSnapshotState,
-} from './memory-event-checks.js';
+import { checkEventStoreOptions } from './memory-event-checks.js';
 import { readAllEvents, readStreamEvents } from './memory-event-reads.js';
 import { MemoryEventState, streamKey } from './memory-event-state.js';
 import { MemoryOutbox } from './memory-outbox.js';
@@ -86,7 +82,6 @@ class MemoryEventStore implements EventStore<undefined> {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     this.checkOpen('appendToStream');
-    checkEventObjects(events);
     const { tenant, append } = checkAppend(stream, events, options);
     const [result] = await this.write('appendToStream', () =>
       writeAppends(this.state, tenant, [append], this.config),
@@ -100,7 +95,6 @@ class MemoryEventStore implements EventStore<undefined> {
     options?: MultiAppendOptions,
   ): Promise<AppendResult[]> {
     this.checkOpen('appendToStreams');
-    checkAppendsEventObjects(appends);
     const checked = checkAppends(appends, options);
     return this.write('appendToStreams', () =>
       writeAppends(this.state, checked.tenant, checked.appends, this.config),
@@ -180,7 +174,7 @@ class MemoryEventStore implements EventStore<undefined> {
     this.checkOpen('saveSnapshot');
     checkStreamName(stream);
     const tenant = tenantOf(options);
-    const { snapshot: checked, stateJson } = checkSnapshotState(snapshot);
+    const { snapshot: checked, stateJson } = checkSnapshot(snapshot);
     this.snapshots.set(streamKey(tenant, stream), {
       version: checked.version,
       schemaVersion: checked.schemaVersion,

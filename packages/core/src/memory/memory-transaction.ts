@@ -11,7 +11,6 @@ import type {
   StreamAppend,
 } from '../ports/event-store.js';
 import { type AppendConfig, writeAppends } from './memory-event-append.js';
-import { checkAppendsEventObjects, checkEventObjects } from './memory-event-checks.js';
 import type { MemoryEventState } from './memory-event-state.js';
 
 /**
@@ -47,7 +46,6 @@ export class MemoryTransaction implements EventStoreTransaction<undefined> {
     options?: AppendOptions,
   ): Promise<AppendResult> {
     this.checkActive('appendToStream');
-    checkEventObjects(events);
     const { tenant, append } = checkAppend(stream, events, options);
     const [result] = await this.write('appendToStream', tenant, [append]);
     if (result === undefined) throw new Error('Memory event store: an append returned no result.');
@@ -59,7 +57,6 @@ export class MemoryTransaction implements EventStoreTransaction<undefined> {
     options?: MultiAppendOptions,
   ): Promise<AppendResult[]> {
     this.checkActive('appendToStreams');
-    checkAppendsEventObjects(appends);
     const checked = checkAppends(appends, options);
     return this.write('appendToStreams', checked.tenant, checked.appends);
   }

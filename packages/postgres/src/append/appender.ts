@@ -13,7 +13,6 @@ import { TributaryError } from '@tributary/core';
 import { type CheckedAppend, checkAppend, checkAppends } from '@tributary/core/internal';
 import type pg from 'pg';
 import type { Database, Queryable } from '../database.js';
-import { checkAppendsEventObjects, checkEventObjects } from '../input-checks.js';
 import type { PgTx } from '../options.js';
 import {
   type AppendNotice,
@@ -58,7 +57,6 @@ export class Appender {
     events: readonly CloudEvent[],
     options: AppendOptions | undefined,
   ): Promise<AppendResult> {
-    checkEventObjects(events);
     const { tenant, append } = checkAppend(stream, events, options);
     const unit = appendUnit(tenant, append, this.options.topicOf);
     this.db.checkOpen(`append to stream "${stream}"`);
@@ -71,7 +69,6 @@ export class Appender {
     appends: readonly StreamAppend[],
     options: MultiAppendOptions | undefined,
   ): Promise<AppendResult[]> {
-    checkAppendsEventObjects(appends);
     const checked = checkAppends(appends, options);
     const units = this.unitsOf(checked);
     this.db.checkOpen('append to several streams');

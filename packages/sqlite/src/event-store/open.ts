@@ -1,6 +1,6 @@
 // Opening the event store's database and checking the store's options.
 import { type EventStoreOptions, StorageError, TributaryError } from '@tributary/core';
-import { invalidArgument, NO_UPCASTING } from '@tributary/core/internal';
+import { resolveEventStoreOptions } from '@tributary/core/internal';
 import Database from 'better-sqlite3';
 import { type DatabaseHandle, openDatabase, storageFailure } from '../database.js';
 import type { SqliteTx } from '../sqlite-tx.js';
@@ -51,31 +51,12 @@ export interface ResolvedStoreOptions {
 }
 
 export function resolveStoreOptions(options: EventStoreOptions<SqliteTx> | undefined): ResolvedStoreOptions {
-  if (options === undefined) return { upcaster: NO_UPCASTING, projections: [], outboxTopic: undefined };
-  if (typeof options !== 'object' || options === null)
-    throw invalidArgument('Invalid event store options: expected an object like { inlineProjections: [] }.');
-  const { upcasters, inlineProjections = [], outboxTopic } = options;
-  if (upcasters !== undefined && typeof upcasters?.upcast !== 'function')
-    throw invalidArgument(
-      'Invalid upcasters: expected an object with an upcast(event) method, like new Upcasters().',
-    );
-  if (outboxTopic !== undefined && typeof outboxTopic !== 'function')
-    throw invalidArgument('Invalid outboxTopic: expected a function (event, stream) => topic | undefined.');
-  if (!Array.isArray(inlineProjections))
-    throw invalidArgument('Invalid inlineProjections: expected an array of { name, apply }.');
-  const projections = inlineProjections.map((projection): PreparedProjection => {
-    if (
-      typeof projection !== 'object' ||
-      projection === null ||
-      typeof projection.name !== 'string' ||
-      projection.name.length === 0 ||
-      typeof projection.apply !== 'function'
-    )
-      throw invalidArgument('Invalid inline projection: expected { name, apply(events, tx), types? }.');
-    const { types } = projection;
-    if (types !== undefined && (!Array.isArray(types) || types.some((t) => typeof t !== 'string')))
-      throw invalidArgument(`Invalid types of inline projection "${projection.name}": expected event types.`);
-    return { projection, types: types === undefined ? undefined : new Set(types) };
-  });
-  return { upcaster: upcasters ?? NO_UPCASTING, projections, outboxTopic };
+  const { upcaster, inlineProjections, outboxTopic } = resolveEventStoreOptions(options);
+  const projections = inlineProjections.map(
+    (projection): PreparedProjection => ({
+      projection,
+      types: projection.types === undefined ? undefined : new Set(projection.types),
+    }),
+  );
+  return { upcaster, projections, outboxTopic };
 }
