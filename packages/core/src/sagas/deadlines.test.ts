@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/wait-for.js';
 import { SagaDeadline } from './record.js';
+import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 import {
   OrderCancelled,
   OrderCreated,
@@ -9,7 +10,6 @@ import {
   RefundPayment,
   ReserveStock,
 } from './test-support/order-events.js';
-import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 
 describe('saga deadlines', () => {
   it('compensates the completed steps when the saga deadline passes', async () => {
@@ -76,7 +76,7 @@ describe('saga deadlines', () => {
     // Past the time the saga deadline was due: no deadline was ever delivered.
     const due = Date.parse(done.history[0]?.at ?? '') + 400;
     await waitFor(() => Date.now() > due + 100, { timeoutMs: 2000 });
-    expect((await h.published('order-saga.deadlines')).filter((e) => SagaDeadline.is(e))).toEqual([]);
+    expect((await h.published('order_saga.deadlines')).filter((e) => SagaDeadline.is(e))).toEqual([]);
     expect((await h.sagas.get('o-1'))?.history).toHaveLength(done.history.length);
   });
 });

@@ -4,8 +4,8 @@ import { testStore } from '../projections/test-support/fixtures.js';
 import { rejection, thrown } from '../testing/thrown.js';
 import { defineSaga } from './define-saga.js';
 import { startSaga } from './start-saga.js';
-import { OrderCreated, PaymentProcessed, ProcessPayment } from './test-support/order-events.js';
 import { orderSaga } from './test-support/order-saga.js';
+import { OrderCreated, PaymentProcessed, ProcessPayment } from './test-support/order-events.js';
 import type { StepSagaDefinition } from './types.js';
 
 const step = {
@@ -14,7 +14,7 @@ const step = {
   completesOn: PaymentProcessed,
 };
 const base: StepSagaDefinition<Record<string, unknown>> = {
-  name: 'order-saga',
+  name: 'order_saga',
   topics: ['orders'],
   startedBy: OrderCreated,
   instanceId: (event) => event.id,
@@ -24,7 +24,7 @@ const base: StepSagaDefinition<Record<string, unknown>> = {
 describe('defineSaga', () => {
   it('returns the saga with its deadline topic', () => {
     const saga = defineSaga(base);
-    expect(saga).toMatchObject({ name: 'order-saga', kind: 'steps', deadlineTopic: 'order-saga.deadlines' });
+    expect(saga).toMatchObject({ name: 'order_saga', kind: 'steps', deadlineTopic: 'order_saga.deadlines' });
     expect(Object.isFrozen(saga)).toBe(true);
   });
 
@@ -72,6 +72,12 @@ describe('defineSaga', () => {
   it('rejects a name that cannot name a consumer group or a topic', () => {
     expect(thrown(() => defineSaga({ ...base, name: 'bad name!' })).code).toBe('INVALID_TOPIC_NAME');
     expect(thrown(() => defineSaga({ ...base, topics: ['no spaces'] })).code).toBe('INVALID_TOPIC_NAME');
+  });
+
+  it('rejects a name with "-", whose instance streams would fall in another stream category', () => {
+    const err = thrown(() => defineSaga({ ...base, name: 'order-fulfilment' }));
+    expect(err.code).toBe('INVALID_ARGUMENT');
+    expect(err.message).toContain('stream category "order"');
   });
 
   it('rejects a state machine without initialState', () => {

@@ -19,7 +19,7 @@ export function sagaDeadlineTopic(name: string): string {
  *
  * ```ts
  * const OrderSaga = defineSaga({
- *   name: 'order-fulfilment',
+ *   name: 'fulfilment',
  *   topics: ['orders', 'payments'],
  *   startedBy: OrderCreated,
  *   instanceId: (event) => event.correlationid ?? event.id,
@@ -67,6 +67,11 @@ function checkBase(definition: SagaBaseDefinition): void {
   const { name, topics, instanceId, commandTopic } = definition;
   validateGroupName(name);
   validateTopicName(sagaDeadlineTopic(name));
+  // Instances live in streams `<name>-<id>`, whose category is the part before the first `-`.
+  if (name.includes('-'))
+    throw invalidArgument(
+      `Saga name "${name}" contains "-": its instance streams "${name}-<id>" would fall in stream category "${name.slice(0, name.indexOf('-'))}". Use "." or "_" instead (e.g. "${name.replaceAll('-', '_')}").`,
+    );
   const where = `Saga "${name}"`;
   if (!Array.isArray(topics) || topics.length === 0)
     throw invalidArgument(`${where}: topics must be a non-empty array of the topics it consumes.`);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/wait-for.js';
+import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 import {
   OrderCancelled,
   OrderCompleted,
@@ -11,7 +12,6 @@ import {
   ReserveStock,
   ShipOrder,
 } from './test-support/order-events.js';
-import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 
 describe('a step saga', () => {
   it('runs its three steps in order and completes, publishing onCompleted', async () => {
@@ -21,7 +21,7 @@ describe('a step saga', () => {
     expect(h.commandTypes('o-1')).toEqual([ProcessPayment.type, ReserveStock.type, ShipOrder.type]);
     expect(done).toMatchObject({
       id: 'o-1',
-      saga: 'order-saga',
+      saga: 'order_saga',
       status: 'completed',
       completedSteps: ['payment', 'inventory', 'shipping'],
       compensatedSteps: [],
@@ -118,8 +118,8 @@ describe('a step saga', () => {
     expect(sagaDeadline).toBeGreaterThanOrEqual(before + 60_000);
     expect(sagaDeadline).toBeLessThan(Date.now() + 60_000);
     // Their durable timers exist on the bus.
-    await waitFor(async () => (await h.bus.scheduled({ topic: 'order-saga.deadlines' })).length === 2);
-    const timers = await h.bus.scheduled({ topic: 'order-saga.deadlines' });
+    await waitFor(async () => (await h.bus.scheduled({ topic: 'order_saga.deadlines' })).length === 2);
+    const timers = await h.bus.scheduled({ topic: 'order_saga.deadlines' });
     expect(timers.map((t) => t.deliverAt.toISOString()).sort()).toEqual(deadlines.map((d) => d.at).sort());
     expect(await h.sagas.get('o-2')).toBeUndefined();
     const running = [];

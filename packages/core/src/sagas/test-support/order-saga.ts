@@ -84,7 +84,7 @@ export function orderSaga(
     },
   ];
   return defineSaga<OrderData>({
-    name: 'order-saga',
+    name: 'order_saga',
     topics: ['orders', 'replies'],
     startedBy: OrderCreated,
     instanceId: (event) => event.correlationid ?? event.id,
