@@ -238,3 +238,4 @@ export type {
   TimerErrorContext,
 } from './timers/index.js';
 export { TIMER_HEADERS, TIMERS_GROUP, TIMERS_TOPIC } from './timers/index.js';
+export { formatTraceparent, parseTraceparent, TRACER_NAME } from './tracing/index.js';

@@ -3,6 +3,8 @@ import { invalidArgument, isTributaryError, LogError, ValidationError } from '..
 import type { AppendResult, Log, LogRecordInput } from '../ports/log.js';
 import { resolveDeliverAt } from '../timers/schedule-options.js';
 import type { DeliveryItem, DeliveryOutcome, PublishScheduler, ScheduledPublish } from '../timers/types.js';
+import { carryTrace, endSendSpan, startSendSpan } from '../tracing/send-span.js';
+import { activeTracer } from '../tracing/tracer.js';
 import { definitionOf, partitionForKey, toLogRecord } from './events-api.js';
 import type { TopicMetadata } from './topic-metadata.js';
 import { unknownTopic } from './topic-metadata.js';
@@ -42,6 +44,23 @@ export class Producer {
     checkOptions(options);
     const deliverAt = resolveDeliverAt(options, 'publish option ');
     const { topic, record } = prepare(event, options.topic, options.key);
+    const tracer = activeTracer();
+    if (tracer === undefined) return this.publishPrepared(topic, record, options, deliverAt);
+    // A `send <topic>` span whose context the event carries to its consumers.
+    const span = startSendSpan(tracer, { topic, records: [record], messageId: event.id });
+    return endSendSpan(
+      span,
+      this.publishPrepared(topic, carryTrace(record, span), options, deliverAt),
+      (result) => ({ 'messaging.destination.partition.id': String(result.partition) }),
+    );
+  }
+
+  private async publishPrepared(
+    topic: string,
+    record: LogRecordInput,
+    options: PublishOptions,
+    deliverAt: number | undefined,
+  ): Promise<PublishResult> {
     const count = await this.topics.partitionCount(topic);
     if (deliverAt !== undefined) {
       const { partition } = options;
@@ -72,6 +91,19 @@ export class Producer {
       throw invalidArgument(`publishBatch option topic must be a string; got ${typeof options.topic}.`);
     }
     const prepared = entries.map((entry: BatchEntry, i) => prepareEntry(entry, i, options.topic));
+    const tracer = activeTracer();
+    if (tracer === undefined || prepared.length === 0) return this.publishPreparedBatch(prepared);
+    // One `send` span for the batch; every event carries its context to the consumers.
+    const topics = new Set(prepared.map((p) => p.topic));
+    const span = startSendSpan(tracer, {
+      topic: topics.size === 1 ? prepared[0]?.topic : undefined,
+      records: prepared.map((p) => p.record),
+    });
+    const traced = prepared.map((p) => ({ ...p, record: carryTrace(p.record, span) }));
+    return endSendSpan(span, this.publishPreparedBatch(traced));
+  }
+
+  private async publishPreparedBatch(prepared: readonly Prepared[]): Promise<PublishResult[]> {
     const counts = new Map<string, number>();
     for (const topic of new Set(prepared.map((p) => p.topic))) {
       counts.set(topic, await this.topics.partitionCount(topic));

@@ -12,6 +12,8 @@ import type { CircuitBreaker } from '../reliability/circuit-breaker.js';
 import { describeFailure, isPermanentFailure } from '../reliability/errors.js';
 import { backoffDelay, type RetryPolicy } from '../reliability/retry-policy.js';
 import { sleep } from '../reliability/sleep.js';
+import { traceProcess } from '../tracing/process-span.js';
+import { activeTracer } from '../tracing/tracer.js';
 import type { SubscriptionContext, SubscriptionHandler } from './types.js';
 
 /** Where an event failed before (for retries coming back from a retry topic). */
@@ -203,7 +205,7 @@ export class EventPipeline<Tx> {
   private async attempt(event: CloudEvent, ctx: EventContext, attempt: number): Promise<boolean> {
     const { config } = this;
     if (typeof config.delivery !== 'object') {
-      await config.handler(event, handlerContext(ctx, attempt, config.signal, undefined as Tx));
+      await this.callHandler(event, ctx, attempt, undefined as Tx);
       return true;
     }
     return this.applyExactlyOnce(config.delivery.exactlyOnce, event, ctx, attempt);
@@ -228,7 +230,7 @@ export class EventPipeline<Tx> {
       nextOffset: ctx.offset + 1n,
     };
     const outcome = store.apply(key, (tx) => {
-      const result = config.handler(event, handlerContext(ctx, attempt, config.signal, tx));
+      const result = this.callHandler(event, ctx, attempt, tx);
       if (result instanceof Promise) {
         result.catch(() => {}); // its outcome cannot count: the transaction is synchronous
         throw invalidArgument(
@@ -237,6 +239,19 @@ export class EventPipeline<Tx> {
       }
     });
     return outcome.applied;
+  }
+
+  /** One call of the handler, inside a `process <topic>` span when an OpenTelemetry SDK is registered. */
+  private callHandler(event: CloudEvent, ctx: EventContext, attempt: number, tx: Tx): Promise<void> | void {
+    const { config } = this;
+    const tracer = activeTracer();
+    if (tracer === undefined) return config.handler(event, handlerContext(ctx, attempt, config.signal, tx));
+    return traceProcess(
+      tracer,
+      event,
+      { topic: ctx.topic, partition: ctx.partition, group: config.group },
+      () => config.handler(event, handlerContext(ctx, attempt, config.signal, tx)),
+    );
   }
 
   /**
