@@ -1,14 +1,14 @@
 import type { Bus } from '../bus/bus.js';
 import { invalidArgument, isTributaryError } from '../errors/errors.js';
 import type { EventStore, OutboxEntry } from '../ports/event-store.js';
-import { LeaseKeeper } from '../projections/lease-keeper.js';
+import { LeaseKeeper } from '../workers/lease-keeper.js';
 import {
   checkTimeout,
   DEFAULT_WAIT_TIMEOUT_MS,
   type LoopOptions,
   resolveLoopOptions,
-} from '../projections/options.js';
-import { Wakeup } from '../projections/wakeup.js';
+} from '../workers/loop-options.js';
+import { Wakeup } from '../workers/wakeup.js';
 import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from '../reliability/retry-policy.js';
 import { sleep } from '../reliability/sleep.js';
 import { OutboxRelayError } from './errors.js';

@@ -4,7 +4,7 @@ import { activeProjectionVersion, recordActiveVersion } from './active-version.j
 import { defineProjection } from './define-projection.js';
 import { ProjectionError } from './errors.js';
 import { projectionCheckpointName } from './names.js';
-import { DEFAULT_BATCH_SIZE } from './options.js';
+import { DEFAULT_BATCH_SIZE } from '../workers/loop-options.js';
 import { ProgressMeter } from './progress.js';
 import { startProjection } from './runner.js';
 import type { ProgressReport, ProjectionInput, ProjectionRunner, StartProjectionOptions } from './types.js';

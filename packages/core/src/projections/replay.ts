@@ -2,7 +2,7 @@ import type { Bus } from '../bus/bus.js';
 import { invalidArgument } from '../errors/errors.js';
 import { resolveReadAll } from '../event-store/checks.js';
 import type { EventStore, RecordedEvent } from '../ports/event-store.js';
-import { DEFAULT_BATCH_SIZE } from './options.js';
+import { DEFAULT_BATCH_SIZE } from '../workers/loop-options.js';
 import { ProgressMeter } from './progress.js';
 import type { ProgressReport } from './types.js';
 

@@ -1,3 +1,4 @@
+// Shared by the loops that tail the event store (projection runners, the outbox relay).
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import { invalidArgument } from '../errors/errors.js';
