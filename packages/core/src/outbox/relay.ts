@@ -1,6 +1,8 @@
 import type { Bus } from '../bus/bus.js';
 import { invalidArgument, isTributaryError } from '../errors/errors.js';
 import type { EventStore, OutboxEntry } from '../ports/event-store.js';
+import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from '../reliability/retry-policy.js';
+import { sleep } from '../reliability/sleep.js';
 import { LeaseKeeper } from '../workers/lease-keeper.js';
 import {
   checkTimeout,
@@ -9,8 +11,6 @@ import {
   resolveLoopOptions,
 } from '../workers/loop-options.js';
 import { Wakeup } from '../workers/wakeup.js';
-import { backoffDelay, type RetryPolicy, resolveRetryPolicy } from '../reliability/retry-policy.js';
-import { sleep } from '../reliability/sleep.js';
 import { OutboxRelayError } from './errors.js';
 import type { OutboxRelay, OutboxRelayOptions, OutboxRelayState, OutboxRelayStatus } from './types.js';
 

@@ -1,10 +1,10 @@
 import { invalidArgument } from '../errors/errors.js';
 import type { EventStore } from '../ports/event-store.js';
+import { DEFAULT_BATCH_SIZE } from '../workers/loop-options.js';
 import { activeProjectionVersion, recordActiveVersion } from './active-version.js';
 import { defineProjection } from './define-projection.js';
 import { ProjectionError } from './errors.js';
 import { projectionCheckpointName } from './names.js';
-import { DEFAULT_BATCH_SIZE } from '../workers/loop-options.js';
 import { ProgressMeter } from './progress.js';
 import { startProjection } from './runner.js';
 import type { ProgressReport, ProjectionInput, ProjectionRunner, StartProjectionOptions } from './types.js';

@@ -3,14 +3,20 @@ import { isTributaryError, type TributaryError } from '../errors/errors.js';
 import type { EventStore } from '../ports/event-store.js';
 import { backoffDelay, resolveRetryPolicy } from '../reliability/retry-policy.js';
 import { sleep } from '../reliability/sleep.js';
+import { LeaseKeeper } from '../workers/lease-keeper.js';
+import {
+  checkTimeout,
+  DEFAULT_WAIT_TIMEOUT_MS,
+  type LoopOptions,
+  resolveLoopOptions,
+} from '../workers/loop-options.js';
+import { Wakeup } from '../workers/wakeup.js';
 import { CatchUpWaiters } from './catch-up-waiters.js';
 import { type DeadLetterSink, deadLetterSink } from './dead-letter-sink.js';
 import { defineProjection } from './define-projection.js';
 import { ProjectionError } from './errors.js';
 import { type BatchFailure, handleBatch } from './handle-batch.js';
-import { LeaseKeeper } from '../workers/lease-keeper.js';
 import { projectionCheckpointName } from './names.js';
-import { checkTimeout, DEFAULT_WAIT_TIMEOUT_MS, type LoopOptions, resolveLoopOptions } from '../workers/loop-options.js';
 import type {
   ProjectionContext,
   ProjectionDefinition,
@@ -20,7 +26,6 @@ import type {
   ProjectionStatus,
   StartProjectionOptions,
 } from './types.js';
-import { Wakeup } from '../workers/wakeup.js';
 
 /** Backoff between retries of a failing store (reads, checkpoint writes, lease calls). */
 const STORE_RETRY = resolveRetryPolicy({ initialDelayMs: 50, maxDelayMs: 5000 });
