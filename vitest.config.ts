@@ -13,6 +13,8 @@ export default defineConfig({
       { find: /^@tributary\/log$/, replacement: src('log') },
       { find: /^@tributary\/sqlite$/, replacement: src('sqlite') },
       { find: /^@tributary\/postgres$/, replacement: src('postgres') },
+      { find: /^@tributary\/server$/, replacement: src('server') },
+      { find: /^@tributary\/cli$/, replacement: src('cli') },
       { find: /^@tributary\/conformance$/, replacement: src('conformance') },
     ],
   },

@@ -42,6 +42,11 @@ export interface BusOptions {
    * due event (retried with backoff) or record it as fired. Default: a line on stderr.
    */
   readonly onTimerError?: (error: unknown, ctx: TimerErrorContext) => void;
+  /**
+   * Fire the pending timers of earlier runs from this bus (default true). Short-lived tools (the
+   * `trib` CLI) set it false so that opening a data directory never delivers due events.
+   */
+  readonly resumeTimers?: boolean;
 }
 
 /**
@@ -74,7 +79,7 @@ export class Bus {
     this.producer = new Producer(log, this.topics, {
       schedule: (items) => this.timerService().schedule(items),
     });
-    this.timersResumed = this.resumeTimers();
+    this.timersResumed = options.resumeTimers === false ? Promise.resolve() : this.resumeTimers();
   }
 
   /**

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Bus } from '../bus/bus.js';
 import { startOutboxRelay } from '../outbox/relay.js';
-import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 import {
   ProcessPayment,
   RefundPayment,
@@ -9,6 +8,7 @@ import {
   ReserveStock,
   ShipOrder,
 } from './test-support/order-events.js';
+import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 
 describe('compensation retries', () => {
   it('re-publishes a compensation whose confirmation does not arrive, with a new id, counting each failure', async () => {

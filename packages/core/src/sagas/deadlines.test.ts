@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/wait-for.js';
 import { SagaDeadline } from './record.js';
-import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 import {
   OrderCancelled,
   OrderCreated,
@@ -10,6 +9,7 @@ import {
   RefundPayment,
   ReserveStock,
 } from './test-support/order-events.js';
+import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 
 describe('saga deadlines', () => {
   it('compensates the completed steps when the saga deadline passes', async () => {

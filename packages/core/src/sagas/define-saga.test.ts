@@ -4,8 +4,8 @@ import { testStore } from '../projections/test-support/fixtures.js';
 import { rejection, thrown } from '../testing/thrown.js';
 import { defineSaga } from './define-saga.js';
 import { startSaga } from './start-saga.js';
-import { orderSaga } from './test-support/order-saga.js';
 import { OrderCreated, PaymentProcessed, ProcessPayment } from './test-support/order-events.js';
+import { orderSaga } from './test-support/order-saga.js';
 import type { StepSagaDefinition } from './types.js';
 
 const step = {

@@ -10,13 +10,13 @@ import { defineSaga } from './define-saga.js';
 import { SagaEngine } from './engine.js';
 import { readInstance } from './instance-view.js';
 import { stateMachine } from './state-machine.js';
-import { sagaHarness } from './test-support/order-saga.js';
 import {
   OrderShipped,
   PaymentProcessed,
   ProcessPayment,
   StockReserved,
 } from './test-support/order-events.js';
+import { sagaHarness } from './test-support/order-saga.js';
 
 const paid = (id?: string) =>
   PaymentProcessed.create(

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { waitFor } from '../testing/wait-for.js';
-import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 import {
   OrderCancelled,
   OrderCompleted,
@@ -12,6 +11,7 @@ import {
   ReserveStock,
   ShipOrder,
 } from './test-support/order-events.js';
+import { orderSaga, sagaHarness } from './test-support/order-saga.js';
 
 describe('a step saga', () => {
   it('runs its three steps in order and completes, publishing onCompleted', async () => {

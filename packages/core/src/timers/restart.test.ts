@@ -39,6 +39,20 @@ describe('timers across restarts', () => {
     expect(idsOf(received)).toEqual([event.id, sentinel.id]);
   });
 
+  it('leaves pending timers alone on a bus opened with resumeTimers: false', async () => {
+    const { log, bus } = await firstRun();
+    await bus.publish(order(0), { delayMs: 20 });
+    await bus.close();
+
+    const tool = busOver(log, { resumeTimers: false });
+    await tool.createTopic('elsewhere'); // the bus works; only timers stay untouched
+    await tool.close();
+    expect(await log.latestOffset('orders', 0)).toBe(0n);
+    const resumed = busOver(log);
+    const received = await receive(resumed);
+    await waitFor(() => received.length === 1, { timeoutMs: 10_000 });
+  });
+
   it('does not deliver again a timer that fired before the restart', async () => {
     const { log, bus } = await firstRun();
     const event = order(0);
