@@ -43,8 +43,8 @@ export type {
   RunOptions,
   StartFrom,
 } from './bus/types.js';
-export type { ConnectTarget } from './connect/connect.js';
-export { connect } from './connect/connect.js';
+export type { ConnectTarget, ServerUrl } from './connect/connect.js';
+export { connect, connectRemote } from './connect/connect.js';
 export type { DeadLetter, DeadLetterFilter, FailureInfo } from './dead-letters/dead-letters.js';
 export { DeadLetters } from './dead-letters/dead-letters.js';
 export type { DeadLetterHeaderName } from './dead-letters/headers.js';
@@ -177,6 +177,18 @@ export type { ScheduledTask } from './reliability/keyed-scheduler.js';
 export { KeyedScheduler } from './reliability/keyed-scheduler.js';
 export type { RetryOptions, RetryPolicy } from './reliability/retry-policy.js';
 export { backoffDelay, resolveRetryPolicy } from './reliability/retry-policy.js';
+// The remote client's types (its code loads on demand, via connect('http://…') / connectRemote).
+export type { RemoteError } from './remote/http-client.js';
+export type { RemoteBus } from './remote/remote-bus.js';
+export type { RemoteConsumer } from './remote/remote-consumer.js';
+export type {
+  RemoteConsumerErrorContext,
+  RemoteConsumerOptions,
+  RemoteEachEvent,
+  RemoteEventContext,
+  RemoteOptions,
+  RemoteSubscribeOptions,
+} from './remote/types.js';
 export { Requester } from './request-reply/requester.js';
 export { sendReply } from './request-reply/send-reply.js';
 export type { RequesterOptions, RequestOptions, RequestReplyBus } from './request-reply/types.js';

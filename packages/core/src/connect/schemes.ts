@@ -37,7 +37,7 @@ const SCHEMES: Readonly<Record<string, Scheme>> = {
 };
 
 /** Schemes Tributary plans to support; named as "not supported yet" rather than "unknown". */
-const PLANNED = new Set(['kafka', 'postgres', 'postgresql', 'nats', 'http', 'https']);
+const PLANNED = new Set(['kafka', 'postgres', 'postgresql', 'nats']);
 
 // RFC 3986 scheme; one letter is a Windows drive ("C:\data"), so treated as a path.
 const SCHEME = /^([a-zA-Z][a-zA-Z0-9+.-]+):(.*)$/s;
@@ -92,6 +92,6 @@ function unsupported(scheme: string): TributaryError {
   const what = PLANNED.has(scheme) ? 'is not supported yet' : 'is unknown';
   return new TributaryError(
     'UNSUPPORTED_CONNECTION',
-    `Connection scheme "${scheme}:" ${what}. Supported: ${supported}; or pass { log } with your own Log adapter.`,
+    `Connection scheme "${scheme}:" ${what}. Supported: ${supported}; http(s)://<server> (a running Tributary server); or pass { log } with your own Log adapter.`,
   );
 }
