@@ -116,11 +116,12 @@ export const orderSchema = z.object({
  * Tributary's publish gives — the data validated against the same schema, inside a CloudEvents
  * envelope (structured JSON: id, source, type, time, dataschema), serialized once. The issue asks
  * every row to count "building the envelope, validating, encoding, writing" for peers alike.
+ * `id` defaults to a random UUID (`http.tail` numbers its events to match them on delivery).
  */
-export function orderJson(order: Order): string {
+export function orderJson(order: Order, id: string = randomUUID()): string {
   return JSON.stringify({
     specversion: '1.0',
-    id: randomUUID(),
+    id,
     source: 'bench',
     type: 'order.placed',
     time: new Date().toISOString(),

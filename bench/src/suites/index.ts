@@ -1,6 +1,8 @@
 import { consumeSuite } from './consume.js';
 import { consumerProcessSuite } from './consumer-process.js';
 import { e2eSuite } from './e2e.js';
+import { httpProduceSuite } from './http-produce.js';
+import { httpTailSuite } from './http-tail.js';
 import { memorySuite } from './memory.js';
 import { projectionCatchupSuite } from './projection-catchup.js';
 import { publishSuite } from './publish.js';
@@ -22,4 +24,6 @@ export const SUITES: readonly Suite[] = [
   storeAppendSingleSuite,
   storeLoadSuite,
   projectionCatchupSuite,
+  httpProduceSuite,
+  httpTailSuite,
 ];
