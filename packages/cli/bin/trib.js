@@ -2,13 +2,14 @@
 // Launcher of the `trib` command: the built CLI when there is one (dist/), else the TypeScript
 // sources of a checkout, loaded in this same process through tsx with the workspace's
 // `@tributary/source` export condition (what `node --conditions=@tributary/source --import tsx`
-// does), so signals, stdio and the exit code need no relaying.
+// does), so signals, stdio and the exit code need no relaying. TRIB_CLI_FROM_SOURCE=1 picks the
+// sources even when dist/ exists (the CLI's tests set it, so they never run a stale build).
 import { existsSync } from 'node:fs';
 import { register } from 'node:module';
 
 const built = new URL('../dist/main.js', import.meta.url);
 
-if (existsSync(built)) {
+if (existsSync(built) && process.env.TRIB_CLI_FROM_SOURCE !== '1') {
   await import(built.href);
 } else {
   let tsxApi;

@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { registerConsume } from './commands/consume.js';
 import { registerDlq } from './commands/dlq.js';
 import { registerGroups } from './commands/groups.js';
+import { registerKeys } from './commands/keys.js';
 import { registerProduce } from './commands/produce.js';
 import { registerServe } from './commands/serve.js';
 import { registerTopics } from './commands/topics.js';
@@ -15,7 +16,9 @@ export const VERSION = '0.1.0';
 /** Builds the `trib` program (commands, global flags, help) writing to `io`. */
 export function buildProgram(io: CliIo): Command {
   const program = new Command('trib')
-    .description('Tributary from the command line: topics, events, consumer groups and dead letters.')
+    .description(
+      'Tributary from the command line: topics, events, consumer groups, dead letters and API keys.',
+    )
     .version(VERSION, '-V, --version', 'print the version')
     .option('--url <url>', 'a Tributary server to work on (env TRIB_URL)')
     .option('--api-key <key>', 'API key for the server, sent as a bearer token (env TRIB_API_KEY)')
@@ -41,6 +44,7 @@ ${EXIT_CODES_HELP}`,
   registerConsume(program, ctx);
   registerGroups(program, ctx);
   registerDlq(program, ctx);
+  registerKeys(program, ctx);
   return program;
 }
 

@@ -6,7 +6,7 @@ export const EXIT = {
   FAILURE: 1,
   /** A usage error: unknown command or flag, bad flag value, bad input line. */
   USAGE: 2,
-  /** What the command names does not exist: topic, partition, consumer group, dead letter. */
+  /** What the command names does not exist: topic, partition, consumer group, dead letter, API key. */
   NOT_FOUND: 3,
 } as const;
 
@@ -18,7 +18,7 @@ Exit codes:
   0  success
   1  operational failure (server unreachable, data directory locked, storage error, conflict)
   2  usage error (unknown command or flag, bad flag value, bad input)
-  3  not found (topic, partition, consumer group or dead letter does not exist)`;
+  3  not found (topic, partition, consumer group, dead letter, API key or keys file does not exist)`;
 
 /**
  * An error the CLI reports itself: `message` says what was wrong and how to fix it, `exitCode`

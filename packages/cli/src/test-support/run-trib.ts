@@ -24,7 +24,7 @@ export interface RunOptions {
 function childEnv(options: RunOptions): Record<string, string | undefined> {
   const env: Record<string, string | undefined> = {};
   for (const [name, value] of Object.entries(process.env)) if (!name.startsWith('TRIB_')) env[name] = value;
-  return { ...env, ...options.env };
+  return { ...env, TRIB_CLI_FROM_SOURCE: '1', ...options.env };
 }
 
 /** Runs `node packages/cli/bin/trib.js <args>` from the repository root and collects its output. */
