@@ -48,7 +48,8 @@ export class FileLog implements Log {
 
   private constructor(
     readonly dir: string,
-    private readonly options: Required<Omit<FileLogOptions, 'logger'>>,
+    private readonly options: Required<Omit<FileLogOptions, 'logger' | 'onFsync'>> &
+      Pick<FileLogOptions, 'onFsync'>,
     private readonly lock: DataDirLock,
     private readonly dirs: TopicDirs,
     private readonly offsets: OffsetStore,
@@ -115,6 +116,7 @@ export class FileLog implements Log {
       recover,
       indexIntervalBytes: this.options.indexIntervalBytes,
       verifyOnRead: this.options.verifyOnRead,
+      onFsync: this.options.onFsync,
     };
   }
 

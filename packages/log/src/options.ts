@@ -12,6 +12,11 @@ export interface FileLogOptions {
   autoCreateTopics?: boolean | Partial<TopicConfig>;
   /** Where recovery reports go (one line per truncated segment). Default `console.warn`. */
   logger?: { warn(message: string): void };
+  /**
+   * Called after each group-commit fsync (`fsync: 'always'` topics) with how long it took, in
+   * seconds: the server feeds its `tributary_log_fsync_seconds` histogram from it.
+   */
+  onFsync?: (seconds: number, topic: string) => void;
 }
 
 export const DEFAULT_FILE_LOG_OPTIONS = {

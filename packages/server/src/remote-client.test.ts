@@ -41,6 +41,14 @@ describe('the remote client against a server', () => {
     await expect(bus.publish(event('b'), { topic: 'nope' })).rejects.toMatchObject({ code: 'UNKNOWN_TOPIC' });
   });
 
+  it("reports the file log's group-commit fsyncs on /metrics", async () => {
+    await bus.createTopic('metered');
+    await bus.publish(event('m'), { topic: 'metered' });
+    const text = await (await fetch(`${server.url}/metrics`)).text();
+    const count = /^tributary_log_fsync_seconds_count (\d+)/m.exec(text)?.[1];
+    expect(Number(count)).toBeGreaterThan(0);
+  });
+
   it('delivers an event again when the handler throws, then commits it', async () => {
     await bus.createTopic('retried');
     await bus.publish(event('once'), { topic: 'retried' });

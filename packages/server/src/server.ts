@@ -5,7 +5,8 @@
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { serve } from '@hono/node-server';
-import { connect, type EventStore } from '@tributary/core';
+import { createBus, type EventStore } from '@tributary/core';
+import { openFileLog } from '@tributary/log';
 import { openSqliteEventStore } from '@tributary/sqlite';
 import { createServer } from './app.js';
 import { auditAdminAction } from './auth/audit.js';
@@ -54,7 +55,8 @@ export async function startServer(
   );
   const metrics = createServerMetrics();
 
-  const bus = await connect(`file:${config.data}`, { autoCreateTopics: config.autoCreateTopics });
+  const log = await openFileLog(config.data, { onFsync: (seconds) => metrics.observeFsync(seconds) });
+  const bus = createBus(log, { autoCreateTopics: config.autoCreateTopics });
   let store: EventStore | undefined;
   try {
     store = config.eventStore ? await openSqliteEventStore(path.join(config.data, 'events.db')) : undefined;

@@ -12,9 +12,13 @@ describe('group commit and fsync policies', () => {
     cleanup();
   });
 
-  async function open(fsync: 'always' | 'interval' | 'never', fsyncIntervalMs = 1000) {
+  async function open(
+    fsync: 'always' | 'interval' | 'never',
+    fsyncIntervalMs = 1000,
+    onFsync?: (seconds: number, topic: string) => void,
+  ) {
     const t = tempDir();
-    const log = FileLog.open(t.dir, { retentionCheckIntervalMs: 0 });
+    const log = FileLog.open(t.dir, { retentionCheckIntervalMs: 0, ...(onFsync ? { onFsync } : {}) });
     cleanup = () => {
       void log.close().finally(t.cleanup);
     };
@@ -43,6 +47,15 @@ describe('group commit and fsync policies', () => {
     expect(writes).toHaveBeenCalledTimes(2);
     expect(syncs).toHaveBeenCalledTimes(2);
     expect(await log.latestOffset('t', 0)).toBe(21n);
+  });
+
+  it('reports each group-commit fsync, with its topic and duration, to onFsync', async () => {
+    const reports: { seconds: number; topic: string }[] = [];
+    const log = await open('always', 1000, (seconds, topic) => reports.push({ seconds, topic }));
+    await Promise.all(Array.from({ length: 10 }, (_, i) => log.append('t', 0, [record(i)])));
+    await log.append('t', 0, [record(10)]);
+    expect(reports.map((r) => r.topic)).toEqual(['t', 't']);
+    expect(reports.every((r) => r.seconds >= 0 && r.seconds < 60)).toBe(true);
   });
 
   it('does not fsync appends with fsync "never" (only when sealing or closing)', async () => {
