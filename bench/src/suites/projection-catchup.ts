@@ -1,8 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { OrderGenerator } from '../events.js';
 import { streamName } from '../store/streams.js';
-import { measureStoreRow } from './store-suite.js';
-import { rates, type Suite } from './suite.js';
+import { measureRow, rates, type Suite } from './suite.js';
 
 const PAGE = 1000;
 /** Events per stream of the pre-filled log (one bulk append each). */
@@ -28,7 +27,7 @@ export const projectionCatchupSuite: Suite = {
     for (const system of ctx.storeSystems) {
       ctx.progress(`projection.catchup ${system.name} (filling ${stored.toLocaleString('en-US')} events)`);
       const shape = { batch: PAGE, concurrency: 1 };
-      const row = await measureStoreRow(ctx, this.name, system, shape, async (session) => {
+      const row = await measureRow(ctx, this.name, system, shape, async (session) => {
         const gen = new OrderGenerator();
         const fillStart = performance.now();
         for (let s = 0; gen.count < stored; s++) {

@@ -1,8 +1,7 @@
 import { OrderGenerator } from '../events.js';
 import { measureWorkers } from '../measure.js';
 import { WriterPool } from '../store/streams.js';
-import { measureStoreRow } from './store-suite.js';
-import { rates, type Suite } from './suite.js';
+import { measureRow, rates, type Suite } from './suite.js';
 
 const WRITERS = 64;
 const STREAMS_PER_WRITER = 16;
@@ -18,7 +17,7 @@ export const storeAppendSingleSuite: Suite = {
     for (const system of ctx.storeSystems) {
       ctx.progress(`store.append.single ${system.name}`);
       const shape = { batch: 1, concurrency: WRITERS };
-      const row = await measureStoreRow(ctx, this.name, system, shape, async (session) => {
+      const row = await measureRow(ctx, this.name, system, shape, async (session) => {
         const gen = new OrderGenerator();
         const writers = new WriterPool(WRITERS, STREAMS_PER_WRITER);
         const m = await measureWorkers(WRITERS, ctx.timing, async () => {

@@ -1,8 +1,7 @@
 import { OrderGenerator } from '../events.js';
 import { measureWorkers } from '../measure.js';
 import { RandomStreams } from '../store/streams.js';
-import { measureStoreRow } from './store-suite.js';
-import { rates, type Suite } from './suite.js';
+import { measureRow, rates, type Suite } from './suite.js';
 
 const BATCH = 100;
 const STREAMS = 10_000;
@@ -15,7 +14,7 @@ export const storeAppendSuite: Suite = {
     for (const system of ctx.storeSystems) {
       ctx.progress(`store.append ${system.name}`);
       const shape = { batch: BATCH, concurrency: 1 };
-      const row = await measureStoreRow(ctx, this.name, system, shape, async (session) => {
+      const row = await measureRow(ctx, this.name, system, shape, async (session) => {
         const gen = new OrderGenerator();
         const streams = new RandomStreams(STREAMS);
         const m = await measureWorkers(1, ctx.timing, async () => {

@@ -4,8 +4,7 @@ import type { Timing } from '../measure.js';
 import { LatencyRecorder, type LatencySummary } from '../stats.js';
 import { EMPTY_TOTALS, foldOrderTotals, type OrderTotals } from '../store/aggregate.js';
 import type { StoreSession } from '../store/types.js';
-import { measureStoreRow } from './store-suite.js';
-import { type Suite, skippedRow } from './suite.js';
+import { measureRow, type Suite, skippedRow } from './suite.js';
 
 /** Events in the aggregate loaded. */
 export const AGGREGATE_EVENTS = 10_000;
@@ -76,7 +75,7 @@ export const storeLoadSuite: Suite = {
           continue;
         }
         ctx.progress(`store.load ${system.name} ${mode} (filling ${AGGREGATE_EVENTS} events)`);
-        const row = await measureStoreRow(ctx, this.name, system, shape, async (session: StoreSession) => {
+        const row = await measureRow(ctx, this.name, system, shape, async (session: StoreSession) => {
           await session.prefill(STREAM, new OrderGenerator(), AGGREGATE_EVENTS);
           let load = () => session.loadAggregate(STREAM);
           if (mode === SNAPSHOT) {

@@ -2,7 +2,7 @@ import type { Timing } from '../measure.js';
 import type { Measured, ResultRow } from '../results.js';
 import { eventsPerSecond, megabytesPerSecond } from '../stats.js';
 import type { StoreSystem } from '../store/types.js';
-import { type BenchSystem, type SystemSession, SystemUnavailable } from '../systems/types.js';
+import { type BenchSystem, SystemUnavailable } from '../systems/types.js';
 
 /** What every suite gets from the command line. */
 export interface SuiteContext {
@@ -32,6 +32,20 @@ export interface RowShape {
   readonly mode?: string;
 }
 
+/** What a row needs of a system: its name, its caveat, and a fresh session. */
+export interface MeasuredSystem<Session> {
+  readonly name: string;
+  readonly note?: string;
+  open(): Promise<Session>;
+}
+
+/** What a row needs of a session: its caveat (it overrides the system's) and version, and closing it. */
+export interface MeasuredSession {
+  readonly note?: string;
+  readonly version?: string;
+  close(): Promise<void>;
+}
+
 export function skippedRow(
   ctx: SuiteContext,
   suite: string,
@@ -57,14 +71,14 @@ export function skippedRow(
  * Opens a fresh session of `system`, measures, and always closes it. An unreachable server or a
  * failure becomes a skipped row with the reason instead of ending the run.
  */
-export async function measureRow(
+export async function measureRow<Session extends MeasuredSession>(
   ctx: SuiteContext,
   suite: string,
-  system: BenchSystem,
+  system: MeasuredSystem<Session>,
   shape: RowShape,
-  measure: (session: SystemSession) => Promise<Measured>,
+  measure: (session: Session) => Promise<Measured>,
 ): Promise<ResultRow> {
-  let session: SystemSession;
+  let session: Session;
   try {
     session = await system.open();
   } catch (err) {
